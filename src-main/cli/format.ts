@@ -1,0 +1,43 @@
+import type { RunEndReason, RunSummary } from '../protocol/events';
+
+/** Microseconds as a short human duration: `850 µs`, `12.3 ms`, `1.21 s`. */
+export function formatUs(us: number): string {
+  if (us < 1000) return `${Math.round(us)} µs`;
+  if (us < 1e6) return `${(us / 1000).toFixed(us < 1e4 ? 2 : 1)} ms`;
+  return `${(us / 1e6).toFixed(2)} s`;
+}
+
+const pad = (s: string, n: number): string => (s.length >= n ? s : s + ' '.repeat(n - s.length));
+const lpad = (s: string, n: number): string => (s.length >= n ? s : ' '.repeat(n - s.length) + s);
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/** The run summary as the CLI prints it. */
+export function formatSummary(
+  scenarioId: string,
+  reason: RunEndReason,
+  message: string | null,
+  s: RunSummary,
+): string {
+  const lines = [
+    `${scenarioId}: ${reason}${message ? ` (${message})` : ''}`,
+    `  wall time          ${formatUs(s.wallUs)}`,
+    `  CPU time           ${formatUs(s.cpuUs)} (${s.coresBusy.toFixed(2)} of ${plural(s.cores, 'core')} busy on average)`,
+    `  parallelism        ${plural(s.peakRunning, 'lane')} running at the same instant, at most`,
+    `  concurrency        ${plural(s.peakAlive, 'lane')} alive at the same instant, at most`,
+    `  one after another  ${formatUs(s.sequentialUs)} → speedup ${s.speedup.toFixed(2)}×`,
+    '',
+    `  ${pad('lane', 28)}${['cpu', 'starting', 'running', 'waiting', 'blocked', 'blocking'].map((h) => lpad(h, 10)).join('')}`,
+  ];
+  for (const lane of s.lanes) {
+    const cells = [
+      lane.cpuUs === null ? '—' : formatUs(lane.cpuUs),
+      formatUs(lane.stateUs.starting),
+      formatUs(lane.stateUs.running),
+      formatUs(lane.stateUs.waiting),
+      formatUs(lane.stateUs.blocked),
+      formatUs(lane.stateUs.blocking),
+    ];
+    lines.push(`  ${pad(lane.name.slice(0, 27), 28)}${cells.map((c) => lpad(c, 10)).join('')}`);
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,33 @@
+import { ipcMain, type BrowserWindow, type IpcMainInvokeEvent } from 'electron';
+import type { Engine } from '../engine/engine';
+import { IPC, validateCommand, type Reply } from '../protocol/commands';
+import { isAppUrl } from './window';
+
+/** Only the app's own page in the app's own window may command the engine. */
+function trustedSender(event: IpcMainInvokeEvent, window: BrowserWindow): boolean {
+  const frame = event.senderFrame;
+  return event.sender === window.webContents && frame !== null && frame === event.sender.mainFrame && isAppUrl(frame.url);
+}
+
+/**
+ * One channel in (`kitchen:command`, validated), one out (`kitchen:batch`).
+ * Every reply is `{ ok, result | error }`, so the page never sees a raw
+ * exception from the main process.
+ */
+export function setupIpc(engine: Engine, window: BrowserWindow): () => void {
+  ipcMain.handle(IPC.command, async (event, payload: unknown): Promise<Reply<unknown>> => {
+    if (!trustedSender(event, window)) return { ok: false, error: 'refused: not the app window' };
+    try {
+      return { ok: true, result: await engine.handle(validateCommand(payload)) };
+    } catch (err) {
+      return { ok: false, error: (err as Error).message };
+    }
+  });
+  const unsubscribe = engine.onBatch((batch) => {
+    if (!window.isDestroyed()) window.webContents.send(IPC.batch, batch);
+  });
+  return () => {
+    unsubscribe();
+    ipcMain.removeHandler(IPC.command);
+  };
+}

@@ -1,0 +1,51 @@
+import { spawn } from 'node:child_process';
+import { setTimeout as delay } from 'node:timers/promises';
+
+/** True while any process in group `pgid` exists (zombies count until reaped). */
+function groupAlive(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function signalGroup(pgid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pgid, signal);
+  } catch {
+    // ESRCH: the group is already gone.
+  }
+}
+
+async function waitGroupGone(pgid: number, ms: number): Promise<boolean> {
+  const deadline = Date.now() + ms;
+  while (groupAlive(pgid)) {
+    if (Date.now() >= deadline) return false;
+    await delay(10);
+  }
+  return true;
+}
+
+/**
+ * Ends a process and everything it started. On POSIX the process must lead
+ * its own group (spawned `detached`): the whole group gets SIGTERM, then
+ * SIGKILL after `graceMs`. On Windows `taskkill /T /F` ends the tree.
+ * Resolves once the group is gone or, for unreaped zombies, after the
+ * SIGKILL wait.
+ */
+export async function killProcessTree(pid: number, graceMs: number): Promise<void> {
+  if (process.platform === 'win32') {
+    await new Promise<void>((resolve) => {
+      const killer = spawn('taskkill', ['/pid', String(pid), '/T', '/F'], { stdio: 'ignore' });
+      killer.on('error', () => resolve());
+      killer.on('exit', () => resolve());
+    });
+    return;
+  }
+  signalGroup(pid, 'SIGTERM');
+  if (await waitGroupGone(pid, graceMs)) return;
+  signalGroup(pid, 'SIGKILL');
+  await waitGroupGone(pid, graceMs);
+}

@@ -1,0 +1,127 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
+import type { Readable } from 'node:stream';
+import { Worker } from 'node:worker_threads';
+import { killProcessTree } from './kill';
+import type { WorkloadInit } from './plan';
+
+/** How a thread or process ended. */
+export interface ExitInfo {
+  readonly code: number | null;
+  readonly signal: string | null;
+}
+
+/** Where a launched executor's records and stray output go. */
+export interface LaunchOptions {
+  /** The workload entry script (built `workload.js`). */
+  readonly entry: string;
+  /** Give a process its own process group, so stopping it reaches its children too. */
+  readonly ownGroup: boolean;
+  /** Every record the executor (and anything it starts) writes, not yet validated. */
+  readonly onRecord: (record: unknown) => void;
+  /** Stray stdout/stderr lines; when absent they go to this process's own streams. */
+  readonly onOutput?: (stream: 'stdout' | 'stderr', line: string) => void;
+}
+
+/** A running executor. */
+export interface Launched {
+  /** OS pid for a process; null for a thread (it shares the launcher's pid). */
+  readonly pid: number | null;
+  /** Settles once the executor has exited and every record it wrote was delivered. */
+  readonly exited: Promise<ExitInfo>;
+  /** Ends it and everything it started; resolves when they are gone. */
+  stop(graceMs: number): Promise<void>;
+}
+
+/** The fd a child process writes its records to, one JSON object a line. */
+export const RECORD_FD = 3;
+
+function lines(stream: Readable | null, onLine: (line: string) => void): Promise<void> {
+  if (!stream) return Promise.resolve();
+  const reader = createInterface({ input: stream, crlfDelay: Infinity });
+  reader.on('line', onLine);
+  return once(reader, 'close').then(() => undefined);
+}
+
+function parseRecord(line: string): unknown {
+  try {
+    return JSON.parse(line);
+  } catch {
+    return line;
+  }
+}
+
+function launchThread(init: WorkloadInit, options: LaunchOptions): Launched {
+  const capture = options.onOutput !== undefined;
+  const worker = new Worker(options.entry, {
+    workerData: init,
+    stdout: capture,
+    stderr: capture,
+  });
+  worker.on('message', options.onRecord);
+  const onOutput = options.onOutput;
+  const outputs = onOutput
+    ? [lines(worker.stdout, (l) => onOutput('stdout', l)), lines(worker.stderr, (l) => onOutput('stderr', l))]
+    : [];
+  let failure: Error | null = null;
+  worker.on('error', (err) => {
+    failure = err;
+  });
+  const exited = once(worker, 'exit').then(async ([code]: [number]) => {
+    await Promise.all(outputs);
+    if (failure) onOutput?.('stderr', String(failure.stack ?? failure));
+    return { code, signal: null };
+  });
+  return {
+    pid: null,
+    exited,
+    async stop() {
+      await worker.terminate();
+    },
+  };
+}
+
+function launchProcess(init: WorkloadInit, options: LaunchOptions): Launched {
+  const out = options.onOutput ? 'pipe' : 'inherit';
+  const child = spawn(process.execPath, [options.entry, JSON.stringify(init)], {
+    stdio: ['ignore', out, out, 'pipe'],
+    detached: options.ownGroup,
+    // Under Electron, execPath is the app itself; this makes it a plain Node.
+    env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
+    windowsHide: true,
+  });
+  const records = lines(child.stdio[RECORD_FD] as Readable, (l) => options.onRecord(parseRecord(l)));
+  const onOutput = options.onOutput;
+  const outputs = onOutput
+    ? [lines(child.stdout, (l) => onOutput('stdout', l)), lines(child.stderr, (l) => onOutput('stderr', l))]
+    : [];
+  const spawnError = once(child, 'error').then(([err]: [Error]) => err);
+  const exit = new Promise<ExitInfo>((resolve) => {
+    child.on('exit', (code, signal) => resolve({ code, signal }));
+    void spawnError.then((err) => {
+      onOutput?.('stderr', `could not start a process: ${err.message}`);
+      resolve({ code: null, signal: null });
+    });
+  });
+  const exited = exit.then(async (info) => {
+    await Promise.all([records, ...outputs]);
+    return info;
+  });
+  const pid = child.pid ?? null;
+  return {
+    pid,
+    exited,
+    async stop(graceMs: number) {
+      if (pid === null) return;
+      if (options.ownGroup || process.platform === 'win32') await killProcessTree(pid, graceMs);
+      else child.kill('SIGKILL');
+      await exited;
+    },
+  };
+}
+
+/** Starts one executor of a plan: a worker thread for `thread` and `loop`, a process for `process`. */
+export function launch(init: WorkloadInit, options: LaunchOptions): Launched {
+  return init.executor.kind === 'process' ? launchProcess(init, options) : launchThread(init, options);
+}

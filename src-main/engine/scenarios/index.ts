@@ -1,0 +1,224 @@
+import type { ScenarioId } from '../../protocol/ids';
+import type { ParamSpec, ParamValues, ScenarioInfo } from '../../protocol/scenarios';
+import type { ExecutorSpec, Plan, Step } from '../plan';
+
+/** A scenario: what the UI shows of it and the plan its parameters make. */
+export interface Scenario {
+  readonly info: ScenarioInfo;
+  plan(params: ParamValues): Plan;
+}
+
+const id = (s: string): ScenarioId => s as ScenarioId;
+
+const param = (
+  key: string,
+  label: string,
+  unit: string,
+  min: number,
+  max: number,
+  value: number,
+  help: string,
+): ParamSpec => ({ key, label, unit, min, max, step: 1, default: value, help });
+
+const dishes = param('dishes', 'Dishes', 'dishes', 1, 4, 2, 'How many dishes are cooked.');
+const chop = param('chop', 'Chopping work', 'M ops', 1, 2000, 150, 'CPU work to chop one dish’s vegetables (million hash rounds).');
+const boil = param('boilMs', 'Water boils in', 'ms', 0, 10000, 900, 'How long the water takes to boil: a real timer, no CPU.');
+const finish = param('finish', 'Cooking work', 'M ops', 0, 2000, 50, 'CPU work to cook the pasta once the water boils.');
+const tasks = param('tasks', 'Tasks', 'tasks', 1, 8, 2, 'How many tasks run.');
+const work = param('work', 'CPU work per task', 'M ops', 0, 2000, 150, 'Million hash rounds each task computes.');
+const wait = (value: number) => param('waitMs', 'Wait per task', 'ms', 0, 10000, value, 'How long each task sleeps or awaits: a real timer, no CPU.');
+
+/** One dish: water on, chop while it boils, cook once it has boiled, serve. */
+function recipe(n: number, p: ParamValues, onOneLoop: boolean): Step[] {
+  return [
+    { op: 'print', text: `Dish ${n}: water on the stove` },
+    { op: 'timer', name: 'boil', ms: p.boilMs },
+    ...(onOneLoop ? [{ op: 'yield', label: 'waiting for the cook' } as const] : []),
+    { op: 'cpu', mops: p.chop, label: 'chopping vegetables' },
+    { op: 'await-timer', name: 'boil', label: 'water boiling' },
+    { op: 'cpu', mops: p.finish, label: 'cooking the pasta' },
+    { op: 'print', text: `Dish ${n}: served` },
+  ];
+}
+
+const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i + 1);
+
+const chefConcurrent: Scenario = {
+  info: {
+    id: id('chef-concurrent'),
+    title: 'One cook, two dishes (concurrency)',
+    summary: 'One cook switches between dishes: chops one while the other’s water boils.',
+    lesson:
+      'Both dishes are in progress at once, yet the cook works on only one at any instant: ' +
+      'look for waiting (water boiling) overlapping the other dish’s running, and never two running at once.',
+    params: [dishes, chop, boil, finish],
+  },
+  plan: (p) => ({
+    executors: [
+      {
+        kind: 'loop',
+        busyDetail: 'ready; the cook is busy',
+        lanes: range(p.dishes).map((n) => ({ key: `dish${n}`, name: `Dish ${n}`, steps: recipe(n, p, true) })),
+      },
+    ],
+  }),
+};
+
+const helpers = ['Cook', 'Assistant', 'Second assistant', 'Third assistant'];
+
+const chefParallel: Scenario = {
+  info: {
+    id: id('chef-parallel'),
+    title: 'Cook and assistant (parallelism)',
+    summary: 'A cook and an assistant, two separate processes, each cook a dish at the same time.',
+    lesson:
+      'Each person is a separate OS process with its own pid, so on two cores both chop at the same instant: ' +
+      'running overlaps running. Process start-up is the grey starting span.',
+    params: [dishes, chop, boil, finish],
+  },
+  plan: (p) => ({
+    executors: range(p.dishes).map(
+      (n): ExecutorSpec => ({
+        kind: 'process',
+        lanes: [{ key: `cook${n}`, name: `${helpers[n - 1]} · dish ${n}`, steps: recipe(n, p, false) }],
+      }),
+    ),
+  }),
+};
+
+const lockedWork = param('locked', 'Work under the shared lock', 'M ops', 0, 2000, 50, 'Million hash rounds each thread computes while holding one shared lock.');
+
+const nodeThreads: Scenario = {
+  info: {
+    id: id('node-threads'),
+    title: 'Threads (worker_threads)',
+    summary: 'The notebook’s threading example: a main thread starts worker threads and joins them.',
+    lesson:
+      'Threads share one process (one pid, one tid each). They compute at the same time on different cores, ' +
+      'queue up (blocked) for the shared lock, and the main thread is blocked in join until they finish.',
+    params: [tasks, work, wait(300), lockedWork],
+  },
+  plan: (p) => ({
+    executors: [
+      {
+        kind: 'thread',
+        lanes: [
+          {
+            key: 'main',
+            name: 'Main thread',
+            steps: [
+              { op: 'print', text: 'Main: starting threads' },
+              {
+                op: 'spawn',
+                executors: range(p.tasks).map((n) => ({
+                  kind: 'thread',
+                  lanes: [
+                    {
+                      key: `task${n}`,
+                      name: `Thread ${n}`,
+                      steps: [
+                        { op: 'print', text: `Task ${n} is running` },
+                        { op: 'cpu', mops: p.work, label: 'computing' },
+                        { op: 'sleep', ms: p.waitMs, label: 'sleeping (like I/O)' },
+                        { op: 'locked', mops: p.locked, label: 'updating the shared total' },
+                        { op: 'print', text: `Task ${n} is complete` },
+                      ],
+                    },
+                  ],
+                })),
+              },
+              { op: 'join', label: 'join(): waiting for the threads' },
+              { op: 'print', text: 'Main: all threads joined' },
+            ],
+          },
+        ],
+      },
+    ],
+  }),
+};
+
+const nodeProcesses: Scenario = {
+  info: {
+    id: id('node-processes'),
+    title: 'Processes (child_process)',
+    summary: 'The notebook’s multiprocessing example: a main process starts worker processes and joins them.',
+    lesson:
+      'Every worker is its own OS process with its own pid and memory, so they compute in parallel; ' +
+      'each pays a start-up cost (starting), and the main process is blocked in join until they exit.',
+    params: [tasks, work, wait(300)],
+  },
+  plan: (p) => ({
+    executors: [
+      {
+        kind: 'process',
+        lanes: [
+          {
+            key: 'main',
+            name: 'Main process',
+            steps: [
+              { op: 'print', text: 'Main: starting processes' },
+              {
+                op: 'spawn',
+                executors: range(p.tasks).map((n) => ({
+                  kind: 'process',
+                  lanes: [
+                    {
+                      key: `task${n}`,
+                      name: `Process ${n}`,
+                      steps: [
+                        { op: 'print', text: `Task ${n} is running` },
+                        { op: 'cpu', mops: p.work, label: 'computing' },
+                        { op: 'sleep', ms: p.waitMs, label: 'sleeping (like I/O)' },
+                        { op: 'print', text: `Task ${n} is complete` },
+                      ],
+                    },
+                  ],
+                })),
+              },
+              { op: 'join', label: 'join(): waiting for the processes' },
+              { op: 'print', text: 'Main: all processes joined' },
+            ],
+          },
+        ],
+      },
+    ],
+  }),
+};
+
+const nodeAsync: Scenario = {
+  info: {
+    id: id('node-async'),
+    title: 'Async tasks (one event loop)',
+    summary: 'The notebook’s asyncio example: tasks await on one event loop, in a worker thread.',
+    lesson:
+      'All tasks wait at the same time but only one runs at any instant, on one thread. ' +
+      'Give Task 1 blocking work and it holds the loop (blocking): the others wake late.',
+    params: [
+      tasks,
+      wait(1000),
+      param('block', 'Blocking work in Task 1', 'M ops', 0, 2000, 0, 'Synchronous work Task 1 does without awaiting: it holds the event loop.'),
+    ],
+  },
+  plan: (p) => ({
+    executors: [
+      {
+        kind: 'loop',
+        lanes: range(p.tasks).map((n) => ({
+          key: `task${n}`,
+          name: `Task ${n}`,
+          steps: [
+            { op: 'print', text: `Task ${n} is running` },
+            ...(n === 1 && p.block > 0
+              ? [{ op: 'cpu', mops: p.block, label: 'synchronous work (never awaits)', holdsLoop: true } as const]
+              : []),
+            { op: 'sleep', ms: p.waitMs, label: 'await sleep()' },
+            { op: 'print', text: `Task ${n} is complete` },
+          ],
+        })),
+      },
+    ],
+  }),
+};
+
+/** Every scenario, in the order the picker shows them. */
+export const SCENARIOS: readonly Scenario[] = [chefConcurrent, chefParallel, nodeThreads, nodeProcesses, nodeAsync];

@@ -1,0 +1,139 @@
+import type { RunId, ScenarioId } from './ids';
+import type { EventBatch, RunSnapshot } from './events';
+import type { ScenarioInfo } from './scenarios';
+import { ValidationError, exactRecord, finite, integer, oneOf, record, text } from './validate';
+
+/** What the UI may ask of the engine, over IPC or the browser-mode socket. */
+export type Command =
+  | { readonly type: 'hello' }
+  | {
+      readonly type: 'start-run';
+      readonly scenarioId: string;
+      readonly params: Readonly<Record<string, number>>;
+    }
+  | { readonly type: 'stop-run'; readonly runId: string }
+  | { readonly type: 'snapshot' }
+  | { readonly type: 'export-trace'; readonly runId: string };
+
+/** What the engine tells a new client about itself. */
+export interface Hello {
+  readonly app: { readonly name: string; readonly version: string };
+  readonly host: { readonly cores: number; readonly platform: string };
+  /** `electron` or `browser`: lets the UI name its own transport. */
+  readonly transport: 'electron' | 'browser';
+  readonly scenarios: readonly ScenarioInfo[];
+}
+
+/** A Chrome Trace Event file, ready to save. */
+export interface TraceFile {
+  readonly fileName: string;
+  readonly json: string;
+}
+
+/** The result of each command, by its type. */
+export interface CommandResults {
+  readonly hello: Hello;
+  readonly 'start-run': { readonly runId: RunId; readonly scenarioId: ScenarioId };
+  readonly 'stop-run': { readonly stopped: boolean };
+  readonly snapshot: RunSnapshot | null;
+  readonly 'export-trace': TraceFile;
+}
+
+/** The command types, for exhaustive switches and validation. */
+export const COMMAND_TYPES = [
+  'hello',
+  'start-run',
+  'stop-run',
+  'snapshot',
+  'export-trace',
+] as const satisfies readonly Command['type'][];
+
+const MAX_PARAMS = 32;
+const MAX_ID = 64;
+
+/** Parameter values as sent by a client; bounds are checked against the scenario later. */
+function rawParams(value: unknown, where: string): Record<string, number> {
+  const obj = record(value, where);
+  const keys = Object.keys(obj);
+  if (keys.length > MAX_PARAMS) {
+    throw new ValidationError(where, `expected at most ${MAX_PARAMS} parameters, got ${keys.length}`);
+  }
+  const out: Record<string, number> = {};
+  for (const key of keys) {
+    if (!/^[a-zA-Z][a-zA-Z0-9]{0,31}$/.test(key)) {
+      throw new ValidationError(`${where}.${key}`, 'not a parameter name');
+    }
+    out[key] = finite(obj[key], `${where}.${key}`);
+  }
+  return out;
+}
+
+/** Checks an untrusted value is a well-formed command; throws ValidationError otherwise. */
+export function validateCommand(value: unknown, where = 'command'): Command {
+  const type = oneOf(record(value, where).type, `${where}.type`, COMMAND_TYPES);
+  switch (type) {
+    case 'hello':
+    case 'snapshot': {
+      exactRecord(value, where, ['type']);
+      return { type };
+    }
+    case 'start-run': {
+      const obj = exactRecord(value, where, ['type', 'scenarioId', 'params']);
+      return {
+        type,
+        scenarioId: text(obj.scenarioId, `${where}.scenarioId`, MAX_ID),
+        params: rawParams(obj.params ?? {}, `${where}.params`),
+      };
+    }
+    case 'stop-run':
+    case 'export-trace': {
+      const obj = exactRecord(value, where, ['type', 'runId']);
+      return { type, runId: text(obj.runId, `${where}.runId`, MAX_ID) };
+    }
+    default: {
+      const unreachable: never = type;
+      throw new ValidationError(where, `unknown command ${String(unreachable)}`);
+    }
+  }
+}
+
+/** A browser-mode client's message: a command with an id for its reply. */
+export interface ClientMessage {
+  readonly id: number;
+  readonly command: Command;
+}
+
+/** A browser-mode server's message: a reply to one command, or a batch of events. */
+export type ServerMessage =
+  | { readonly kind: 'reply'; readonly id: number; readonly ok: true; readonly result: unknown }
+  | { readonly kind: 'reply'; readonly id: number; readonly ok: false; readonly error: string }
+  | { readonly kind: 'batch'; readonly batch: EventBatch };
+
+/** Checks an untrusted browser-mode message. */
+export function validateClientMessage(value: unknown): ClientMessage {
+  const obj = exactRecord(value, 'message', ['id', 'command']);
+  return {
+    id: integer(obj.id, 'message.id', 0, Number.MAX_SAFE_INTEGER),
+    command: validateCommand(obj.command, 'message.command'),
+  };
+}
+
+/** The answer to one command over IPC: the result, or a message that says what was wrong. */
+export type Reply<T> = { readonly ok: true; readonly result: T } | { readonly ok: false; readonly error: string };
+
+/** IPC channel names, shared by the main process and the preload. */
+export const IPC = { command: 'kitchen:command', batch: 'kitchen:batch' } as const;
+
+/**
+ * The named functions the preload exposes as `window.kitchen`; the renderer's
+ * bridge uses them and nothing else.
+ */
+export interface KitchenApi {
+  hello(): Promise<Reply<Hello>>;
+  startRun(scenarioId: string, params: Readonly<Record<string, number>>): Promise<Reply<CommandResults['start-run']>>;
+  stopRun(runId: string): Promise<Reply<CommandResults['stop-run']>>;
+  snapshot(): Promise<Reply<CommandResults['snapshot']>>;
+  exportTrace(runId: string): Promise<Reply<TraceFile>>;
+  /** Calls `listener` with every event batch; returns a function that stops it. */
+  onBatch(listener: (batch: EventBatch) => void): () => void;
+}

@@ -1,0 +1,162 @@
+import type { LaneId, RunId, ScenarioId } from './ids';
+import type { ParamValues } from './scenarios';
+
+/**
+ * Every state a lane can be in. A lane is always in exactly one of them from
+ * the moment it is spawned until it ends, so its spans tile its lifetime.
+ */
+export const SPAN_STATES = [
+  'starting',
+  'running',
+  'waiting',
+  'blocked',
+  'gil-wait',
+  'blocking',
+] as const;
+
+/**
+ * - `starting`: start-up cost until the thread, process or task is ready.
+ * - `running`: executing its own work.
+ * - `waiting`: sleeping, in I/O or awaiting a timer; needs no CPU.
+ * - `blocked`: ready to go on but held back by someone else (a lock, a join,
+ *   an event loop or cook busy with another task).
+ * - `gil-wait`: a Python thread that is runnable but waiting for the GIL.
+ * - `blocking`: an async task holding its event loop without yielding.
+ */
+export type SpanState = (typeof SPAN_STATES)[number];
+
+/** What kind of executor a lane stands for. */
+export type LaneKind = 'thread' | 'process' | 'task';
+
+/** One row of the timeline. */
+export interface LaneInfo {
+  readonly laneId: LaneId;
+  readonly name: string;
+  readonly kind: LaneKind;
+  /** OS process id; known at spawn for processes, at ready for threads and tasks. */
+  readonly pid: number | null;
+  /** Native OS thread id the lane runs on, once ready. Tasks share their loop's thread. */
+  readonly tid: number | null;
+  readonly parentLaneId: LaneId | null;
+  readonly spawnedUs: number;
+}
+
+/** How a lane ended. */
+export type LaneOutcome =
+  | { readonly kind: 'exited'; readonly code: number | null; readonly signal: string | null }
+  | { readonly kind: 'completed' }
+  | { readonly kind: 'error'; readonly message: string }
+  | { readonly kind: 'stopped' };
+
+/** Why a run ended. */
+export type RunEndReason = 'completed' | 'stopped' | 'failed';
+
+/** Per-lane figures of a finished run. */
+export interface LaneSummary {
+  readonly laneId: LaneId;
+  readonly name: string;
+  /** CPU time the lane's work used, measured by the OS; null where it could not be measured. */
+  readonly cpuUs: number | null;
+  /** Time spent in each state, in microseconds. */
+  readonly stateUs: Readonly<Record<SpanState, number>>;
+  /** How long this lane's work would take alone, one step after another (waits included). */
+  readonly soloUs: number | null;
+}
+
+/** What one run did, measured. */
+export interface RunSummary {
+  /** From the run's start to its last lane's end. */
+  readonly wallUs: number;
+  /** Sum of measured CPU time over lanes. */
+  readonly cpuUs: number;
+  /** cpuUs / wallUs: how many cores were busy on average. */
+  readonly coresBusy: number;
+  /** Logical CPU cores of the machine that ran it. */
+  readonly cores: number;
+  /** Most lanes running (or blocking) at the same instant: parallelism. */
+  readonly peakRunning: number;
+  /** Most lanes alive at the same instant: concurrency. */
+  readonly peakAlive: number;
+  /** Sum of the lanes' solo times: the same work run one after another. */
+  readonly sequentialUs: number;
+  /** sequentialUs / wallUs. */
+  readonly speedup: number;
+  readonly lanes: readonly LaneSummary[];
+}
+
+/**
+ * Everything the engine reports, stamped in microseconds since the run's
+ * start on one monotonic clock. A lane enters `starting` when added and
+ * `running` when ready; `state` moves it on; `lane-ended` closes it.
+ */
+export type EngineEvent =
+  | {
+      readonly type: 'run-started';
+      readonly runId: RunId;
+      readonly scenarioId: ScenarioId;
+      readonly title: string;
+      readonly params: ParamValues;
+      readonly cores: number;
+      readonly platform: string;
+      /** The run's zero on the monotonic clock, in nanoseconds (a decimal string). */
+      readonly t0MonoNs: string;
+    }
+  | { readonly type: 'lane-added'; readonly lane: LaneInfo }
+  | {
+      readonly type: 'lane-ready';
+      readonly laneId: LaneId;
+      readonly tsUs: number;
+      readonly pid: number;
+      readonly tid: number;
+    }
+  | {
+      readonly type: 'state';
+      readonly laneId: LaneId;
+      readonly tsUs: number;
+      readonly state: SpanState;
+      readonly detail: string | null;
+      /** CPU used during the span this event closes, where measured. */
+      readonly closedCpuUs: number | null;
+    }
+  | {
+      readonly type: 'output';
+      readonly laneId: LaneId;
+      readonly tsUs: number;
+      readonly stream: 'stdout' | 'stderr';
+      readonly text: string;
+    }
+  | {
+      readonly type: 'lane-ended';
+      readonly laneId: LaneId;
+      readonly tsUs: number;
+      readonly outcome: LaneOutcome;
+      /** How long its work would take alone, one step after another; null if it never finished. */
+      readonly soloUs: number | null;
+    }
+  | {
+      readonly type: 'run-ended';
+      readonly tsUs: number;
+      readonly reason: RunEndReason;
+      readonly message: string | null;
+      readonly summary: RunSummary;
+    };
+
+/** The engine's events travel in batches, about one per animation frame. */
+export interface EventBatch {
+  readonly runId: RunId;
+  /** 0, 1, 2… per run, so a receiver can tell when it missed one. */
+  readonly seq: number;
+  /** Engine time of sending, so receivers can extend open spans to "now". */
+  readonly nowUs: number;
+  readonly events: readonly EngineEvent[];
+}
+
+/** Every event of a run so far, for a receiver that joins late or missed a batch. */
+export interface RunSnapshot {
+  readonly runId: RunId;
+  /** The seq of the last batch these events include; live batches go on from seq + 1. */
+  readonly seq: number;
+  readonly nowUs: number;
+  readonly running: boolean;
+  readonly events: readonly EngineEvent[];
+}

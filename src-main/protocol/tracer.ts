@@ -1,0 +1,169 @@
+import { SPAN_STATES, type LaneKind, type SpanState } from './events';
+import {
+  ValidationError,
+  exactRecord,
+  finite,
+  integer,
+  nullable,
+  oneOf,
+  record,
+  text,
+} from './validate';
+
+/**
+ * What a traced workload writes on its event channel (a worker's message
+ * port or a process's dedicated pipe), one record at a time. Times are
+ * microseconds since the run's start, read by the workload from the same
+ * monotonic clock the engine uses. Lanes are named by keys the plan chose.
+ */
+export type TracerRecord =
+  | {
+      /** The writer started threads, processes or tasks; each key becomes a lane in `starting`. */
+      readonly t: 'spawn';
+      readonly parent: string | null;
+      readonly kind: LaneKind;
+      readonly lanes: readonly { readonly key: string; readonly name: string }[];
+      /** Known for processes at spawn time. */
+      readonly pid: number | null;
+      readonly tsUs: number;
+    }
+  | {
+      /** Start-up is over: the lane runs on this process and OS thread. */
+      readonly t: 'ready';
+      readonly lane: string;
+      readonly pid: number;
+      readonly tid: number;
+      readonly tsUs: number;
+    }
+  | {
+      readonly t: 'state';
+      readonly lane: string;
+      readonly state: SpanState;
+      readonly detail: string | null;
+      /** CPU the closed span used, measured by the OS. */
+      readonly cpuUs: number | null;
+      readonly tsUs: number;
+    }
+  | { readonly t: 'print'; readonly lane: string; readonly text: string; readonly tsUs: number }
+  | {
+      /** The lane's own work is over; a task lane ends here. */
+      readonly t: 'done';
+      readonly lane: string;
+      /** How long its work would take run alone, one step after another. */
+      readonly soloUs: number;
+      readonly error: string | null;
+      readonly tsUs: number;
+    }
+  | {
+      /** A thread or process the writer started has exited. */
+      readonly t: 'exit';
+      readonly lane: string;
+      readonly code: number | null;
+      readonly signal: string | null;
+      readonly tsUs: number;
+    };
+
+/** Longest printed line kept; longer ones are cut by the writer. */
+export const MAX_PRINT_CHARS = 2000;
+const MAX_KEY = 64;
+const MAX_NAME = 120;
+const MAX_DETAIL = 200;
+const MAX_LANES_PER_SPAWN = 256;
+const MAX_ERROR = 4000;
+const LANE_KINDS: readonly LaneKind[] = ['thread', 'process', 'task'];
+const TIME_LIMIT_US = 1e12;
+
+const time = (v: unknown, where: string): number => finite(v, where, -TIME_LIMIT_US, TIME_LIMIT_US);
+const osId = (v: unknown, where: string): number => integer(v, where, 0, 2 ** 32);
+
+/** Checks one untrusted tracer record. */
+export function validateTracerRecord(value: unknown, where = 'record'): TracerRecord {
+  const t = oneOf(record(value, where).t, `${where}.t`, [
+    'spawn',
+    'ready',
+    'state',
+    'print',
+    'done',
+    'exit',
+  ] as const);
+  switch (t) {
+    case 'spawn': {
+      const o = exactRecord(value, where, ['t', 'parent', 'kind', 'lanes', 'pid', 'tsUs']);
+      if (!Array.isArray(o.lanes) || o.lanes.length === 0 || o.lanes.length > MAX_LANES_PER_SPAWN) {
+        throw new ValidationError(`${where}.lanes`, `expected 1 to ${MAX_LANES_PER_SPAWN} lanes`);
+      }
+      const lanes = o.lanes.map((lane, i) => {
+        const l = exactRecord(lane, `${where}.lanes[${i}]`, ['key', 'name']);
+        return {
+          key: text(l.key, `${where}.lanes[${i}].key`, MAX_KEY),
+          name: text(l.name, `${where}.lanes[${i}].name`, MAX_NAME),
+        };
+      });
+      return {
+        t,
+        parent: nullable(o.parent, `${where}.parent`, (v, w) => text(v, w, MAX_KEY)),
+        kind: oneOf(o.kind, `${where}.kind`, LANE_KINDS),
+        lanes,
+        pid: nullable(o.pid, `${where}.pid`, osId),
+        tsUs: time(o.tsUs, `${where}.tsUs`),
+      };
+    }
+    case 'ready': {
+      const o = exactRecord(value, where, ['t', 'lane', 'pid', 'tid', 'tsUs']);
+      return {
+        t,
+        lane: text(o.lane, `${where}.lane`, MAX_KEY),
+        pid: osId(o.pid, `${where}.pid`),
+        tid: osId(o.tid, `${where}.tid`),
+        tsUs: time(o.tsUs, `${where}.tsUs`),
+      };
+    }
+    case 'state': {
+      const o = exactRecord(value, where, ['t', 'lane', 'state', 'detail', 'cpuUs', 'tsUs']);
+      return {
+        t,
+        lane: text(o.lane, `${where}.lane`, MAX_KEY),
+        state: oneOf(o.state, `${where}.state`, SPAN_STATES),
+        detail: nullable(o.detail, `${where}.detail`, (v, w) => text(v, w, MAX_DETAIL)),
+        cpuUs: nullable(o.cpuUs, `${where}.cpuUs`, (v, w) => finite(v, w, 0, TIME_LIMIT_US)),
+        tsUs: time(o.tsUs, `${where}.tsUs`),
+      };
+    }
+    case 'print': {
+      const o = exactRecord(value, where, ['t', 'lane', 'text', 'tsUs']);
+      if (typeof o.text !== 'string' || o.text.length > MAX_PRINT_CHARS) {
+        throw new ValidationError(`${where}.text`, `expected a string of at most ${MAX_PRINT_CHARS} characters`);
+      }
+      return {
+        t,
+        lane: text(o.lane, `${where}.lane`, MAX_KEY),
+        text: o.text,
+        tsUs: time(o.tsUs, `${where}.tsUs`),
+      };
+    }
+    case 'done': {
+      const o = exactRecord(value, where, ['t', 'lane', 'soloUs', 'error', 'tsUs']);
+      return {
+        t,
+        lane: text(o.lane, `${where}.lane`, MAX_KEY),
+        soloUs: finite(o.soloUs, `${where}.soloUs`, 0, TIME_LIMIT_US),
+        error: nullable(o.error, `${where}.error`, (v, w) => text(v, w, MAX_ERROR)),
+        tsUs: time(o.tsUs, `${where}.tsUs`),
+      };
+    }
+    case 'exit': {
+      const o = exactRecord(value, where, ['t', 'lane', 'code', 'signal', 'tsUs']);
+      return {
+        t,
+        lane: text(o.lane, `${where}.lane`, MAX_KEY),
+        code: nullable(o.code, `${where}.code`, (v, w) => integer(v, w, -(2 ** 31), 2 ** 32)),
+        signal: nullable(o.signal, `${where}.signal`, (v, w) => text(v, w, 32)),
+        tsUs: time(o.tsUs, `${where}.tsUs`),
+      };
+    }
+    default: {
+      const unreachable: never = t;
+      throw new ValidationError(where, `unknown record ${String(unreachable)}`);
+    }
+  }
+}

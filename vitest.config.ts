@@ -1,0 +1,16 @@
+import { defineConfig } from 'vitest/config';
+
+/**
+ * Unit and engine tests. Engine tests start real threads and processes and
+ * some measure overlap on the machine's cores, so files run one at a time.
+ */
+export default defineConfig({
+  test: {
+    include: ['tests/**/*.test.ts'],
+    exclude: ['tests/e2e/**', 'tests/electron/**', 'node_modules/**'],
+    globalSetup: ['tests/global-setup.ts'],
+    fileParallelism: false,
+    testTimeout: 20_000,
+    hookTimeout: 20_000,
+  },
+});
