@@ -43,6 +43,8 @@ export default defineConfig({
     root: resolve(here, 'src-renderer'),
     plugins: [svelte(), csp()],
     build: {
+      // Browser mode serves these files over loopback; small is quick.
+      minify: true,
       rollupOptions: { input: resolve(here, 'src-renderer/index.html') },
     },
   },

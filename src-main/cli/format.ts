@@ -12,17 +12,12 @@ const lpad = (s: string, n: number): string => (s.length >= n ? s : ' '.repeat(n
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 /** The run summary as the CLI prints it. */
-export function formatSummary(
-  scenarioId: string,
-  reason: RunEndReason,
-  message: string | null,
-  s: RunSummary,
-): string {
+export function formatSummary(scenarioId: string, reason: RunEndReason, message: string | null, s: RunSummary): string {
   const lines = [
     `${scenarioId}: ${reason}${message ? ` (${message})` : ''}`,
     `  wall time          ${formatUs(s.wallUs)}`,
     `  CPU time           ${formatUs(s.cpuUs)} (${s.coresBusy.toFixed(2)} of ${plural(s.cores, 'core')} busy on average)`,
-    `  parallelism        ${plural(s.peakRunning, 'lane')} running at the same instant, at most`,
+    `  parallelism        ${plural(s.peakRunning, 'lane')} running at the same instant, at most (${s.peakCores.toFixed(2)} cores' worth of CPU)`,
     `  concurrency        ${plural(s.peakAlive, 'lane')} alive at the same instant, at most`,
     `  one after another  ${formatUs(s.sequentialUs)} → speedup ${s.speedup.toFixed(2)}×`,
     '',

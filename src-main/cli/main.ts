@@ -33,7 +33,8 @@ function printEvent(event: EngineEvent, lanes: Map<number, LaneInfo>): void {
     }
     case 'lane-ended': {
       const o = event.outcome;
-      if (o.kind === 'error') process.stderr.write(`${formatUs(event.tsUs).padStart(9)}  ${name(event.laneId)} failed: ${o.message}\n`);
+      if (o.kind === 'error')
+        process.stderr.write(`${formatUs(event.tsUs).padStart(9)}  ${name(event.laneId)} failed: ${o.message}\n`);
       return;
     }
     default:
@@ -105,6 +106,11 @@ function program(): Program {
 }
 
 async function main(): Promise<void> {
+  // `kitchen scenarios | head` closes the pipe early: that is not an error.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(0);
+    throw err;
+  });
   try {
     await program().parseAsync(process.argv);
   } catch (err) {

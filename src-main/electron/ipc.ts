@@ -6,7 +6,9 @@ import { isAppUrl } from './window';
 /** Only the app's own page in the app's own window may command the engine. */
 function trustedSender(event: IpcMainInvokeEvent, window: BrowserWindow): boolean {
   const frame = event.senderFrame;
-  return event.sender === window.webContents && frame !== null && frame === event.sender.mainFrame && isAppUrl(frame.url);
+  return (
+    event.sender === window.webContents && frame !== null && frame === event.sender.mainFrame && isAppUrl(frame.url)
+  );
 }
 
 /**

@@ -10,8 +10,12 @@ export function rendererUrl(): string {
 /** True for the app's own page (any hash or query), never for anything else. */
 export function isAppUrl(url: string): boolean {
   const base = rendererUrl();
-  return url === base || url.startsWith(`${base}#`) || url.startsWith(`${base}?`) ||
-    (process.env.ELECTRON_RENDERER_URL !== undefined && url.startsWith(process.env.ELECTRON_RENDERER_URL));
+  return (
+    url === base ||
+    url.startsWith(`${base}#`) ||
+    url.startsWith(`${base}?`) ||
+    (process.env.ELECTRON_RENDERER_URL !== undefined && url.startsWith(process.env.ELECTRON_RENDERER_URL))
+  );
 }
 
 /** The one window: isolated, sandboxed, no Node in the page. */

@@ -68,7 +68,8 @@ function launchThread(init: WorkloadInit, options: LaunchOptions): Launched {
   worker.on('error', (err) => {
     failure = err;
   });
-  const exited = once(worker, 'exit').then(async ([code]: [number]) => {
+  const exit = new Promise<number>((resolve) => worker.once('exit', resolve));
+  const exited = exit.then(async (code) => {
     await Promise.all(outputs);
     if (failure) onOutput?.('stderr', String(failure.stack ?? failure));
     return { code, signal: null };
@@ -96,10 +97,9 @@ function launchProcess(init: WorkloadInit, options: LaunchOptions): Launched {
   const outputs = onOutput
     ? [lines(child.stdout, (l) => onOutput('stdout', l)), lines(child.stderr, (l) => onOutput('stderr', l))]
     : [];
-  const spawnError = once(child, 'error').then(([err]: [Error]) => err);
   const exit = new Promise<ExitInfo>((resolve) => {
     child.on('exit', (code, signal) => resolve({ code, signal }));
-    void spawnError.then((err) => {
+    child.once('error', (err) => {
       onOutput?.('stderr', `could not start a process: ${err.message}`);
       resolve({ code: null, signal: null });
     });

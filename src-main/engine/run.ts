@@ -334,7 +334,7 @@ export class Run {
   }
 
   private verdict(): { reason: RunEndReason; message: string | null } {
-    if (this.stopping) return { reason: 'stopped', message: 'Stopped: every thread and process it started was ended.' };
+    if (this.stopping) return { reason: 'stopped', message: 'Every thread and process it started was ended.' };
     for (const event of this.events) {
       if (event.type !== 'lane-ended') continue;
       const o = event.outcome;

@@ -10,10 +10,19 @@ export const EXECUTING: ReadonlySet<SpanState> = new Set(['running', 'blocking']
  * another starts does not overlap it.
  */
 export function peakOverlap(intervals: readonly { startUs: number; endUs: number }[]): number {
+  return peakWeighted(intervals.map(({ startUs, endUs }) => ({ startUs, endUs, weight: 1 })));
+}
+
+/**
+ * The highest sum of weights of intervals open at one instant (a weighted
+ * peakOverlap): with each span weighted by its CPU share, how many cores
+ * were busy at the busiest instant.
+ */
+export function peakWeighted(intervals: readonly { startUs: number; endUs: number; weight: number }[]): number {
   const edges: [number, number][] = [];
-  for (const { startUs, endUs } of intervals) {
-    if (endUs <= startUs) continue;
-    edges.push([startUs, 1], [endUs, -1]);
+  for (const { startUs, endUs, weight } of intervals) {
+    if (endUs <= startUs || weight <= 0) continue;
+    edges.push([startUs, weight], [endUs, -weight]);
   }
   edges.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
   let open = 0;
@@ -22,7 +31,13 @@ export function peakOverlap(intervals: readonly { startUs: number; endUs: number
     open += delta;
     peak = Math.max(peak, open);
   }
-  return peak;
+  return Math.round(peak * 100) / 100;
+}
+
+/** The share of a span's time it spent on a CPU (1 where not measured). */
+export function cpuShare(span: { startUs: number; endUs: number; cpuUs: number | null }): number {
+  if (span.cpuUs === null) return 1;
+  return Math.min(1, span.cpuUs / Math.max(1, span.endUs - span.startUs));
 }
 
 /** Total length of the time covered by both interval lists (each list may overlap itself). */
@@ -75,12 +90,14 @@ export function summarize(timeline: Timeline, cores: number, wallUs: number): Ru
   const cpuUs = lanes.reduce((sum, l) => sum + (l.cpuUs ?? 0), 0);
   const sequentialUs = lanes.reduce((sum, l) => sum + (l.soloUs ?? 0), 0);
   const safeWall = Math.max(wallUs, 1);
+  const executing = timeline.spans.filter((s) => EXECUTING.has(s.state));
   return {
     wallUs,
     cpuUs,
     coresBusy: cpuUs / safeWall,
     cores,
-    peakRunning: peakOverlap(timeline.spans.filter((s) => EXECUTING.has(s.state))),
+    peakRunning: peakOverlap(executing),
+    peakCores: peakWeighted(executing.map((s) => ({ startUs: s.startUs, endUs: s.endUs, weight: cpuShare(s) }))),
     peakAlive: peakOverlap(timeline.lanes.map((l) => ({ startUs: l.info.spawnedUs, endUs: l.endUs }))),
     sequentialUs,
     speedup: sequentialUs / safeWall,

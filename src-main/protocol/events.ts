@@ -5,14 +5,7 @@ import type { ParamValues } from './scenarios';
  * Every state a lane can be in. A lane is always in exactly one of them from
  * the moment it is spawned until it ends, so its spans tile its lifetime.
  */
-export const SPAN_STATES = [
-  'starting',
-  'running',
-  'waiting',
-  'blocked',
-  'gil-wait',
-  'blocking',
-] as const;
+export const SPAN_STATES = ['starting', 'running', 'waiting', 'blocked', 'gil-wait', 'blocking'] as const;
 
 /**
  * - `starting`: start-up cost until the thread, process or task is ready.
@@ -73,8 +66,14 @@ export interface RunSummary {
   readonly coresBusy: number;
   /** Logical CPU cores of the machine that ran it. */
   readonly cores: number;
-  /** Most lanes running (or blocking) at the same instant: parallelism. */
+  /** Most lanes running (or blocking) at the same instant: parallelism as the lanes report it. */
   readonly peakRunning: number;
+  /**
+   * Most CPU cores' worth of work at the same instant, from the CPU time the
+   * OS measured for each running span (spread evenly over it). Lower than
+   * peakRunning when running lanes had to share cores.
+   */
+  readonly peakCores: number;
   /** Most lanes alive at the same instant: concurrency. */
   readonly peakAlive: number;
   /** Sum of the lanes' solo times: the same work run one after another. */

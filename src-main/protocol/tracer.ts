@@ -1,14 +1,5 @@
 import { SPAN_STATES, type LaneKind, type SpanState } from './events';
-import {
-  ValidationError,
-  exactRecord,
-  finite,
-  integer,
-  nullable,
-  oneOf,
-  record,
-  text,
-} from './validate';
+import { ValidationError, exactRecord, finite, integer, nullable, oneOf, record, text } from './validate';
 
 /**
  * What a traced workload writes on its event channel (a worker's message
@@ -78,14 +69,7 @@ const osId = (v: unknown, where: string): number => integer(v, where, 0, 2 ** 32
 
 /** Checks one untrusted tracer record. */
 export function validateTracerRecord(value: unknown, where = 'record'): TracerRecord {
-  const t = oneOf(record(value, where).t, `${where}.t`, [
-    'spawn',
-    'ready',
-    'state',
-    'print',
-    'done',
-    'exit',
-  ] as const);
+  const t = oneOf(record(value, where).t, `${where}.t`, ['spawn', 'ready', 'state', 'print', 'done', 'exit'] as const);
   switch (t) {
     case 'spawn': {
       const o = exactRecord(value, where, ['t', 'parent', 'kind', 'lanes', 'pid', 'tsUs']);

@@ -34,11 +34,7 @@ export function record(value: unknown, where: string): Record<string, unknown> {
 }
 
 /** A plain object that has no keys other than `allowed`. */
-export function exactRecord(
-  value: unknown,
-  where: string,
-  allowed: readonly string[],
-): Record<string, unknown> {
+export function exactRecord(value: unknown, where: string, allowed: readonly string[]): Record<string, unknown> {
   const obj = record(value, where);
   for (const key of Object.keys(obj)) {
     if (!allowed.includes(key)) throw new ValidationError(`${where}.${key}`, 'unexpected field');
@@ -84,10 +80,6 @@ export function oneOf<T extends string>(value: unknown, where: string, options: 
 }
 
 /** Either null or what `check` accepts. */
-export function nullable<T>(
-  value: unknown,
-  where: string,
-  check: (v: unknown, w: string) => T,
-): T | null {
+export function nullable<T>(value: unknown, where: string, check: (v: unknown, w: string) => T): T | null {
   return value === null ? null : check(value, where);
 }

@@ -38,10 +38,18 @@ async function main(): Promise<void> {
     .parse(process.argv)
     .opts<{ port: number; open: boolean }>();
 
-  const engine = new Engine({ entry: join(import.meta.dirname, 'workload.js'), transport: 'browser', version: APP.version });
+  const engine = new Engine({
+    entry: join(import.meta.dirname, 'workload.js'),
+    transport: 'browser',
+    version: APP.version,
+  });
   let server;
   try {
-    server = await startWebServer({ engine, rendererDir: join(import.meta.dirname, '../renderer'), port: options.port });
+    server = await startWebServer({
+      engine,
+      rendererDir: join(import.meta.dirname, '../renderer'),
+      port: options.port,
+    });
   } catch (err) {
     console.error(`Could not start browser mode: ${(err as Error).message}`);
     process.exit(1);

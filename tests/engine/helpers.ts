@@ -76,7 +76,11 @@ export function threadAlive(tid: number): boolean {
 }
 
 /** Resolves once `predicate` holds over the run's events (polling), or fails after `ms`. */
-export async function until(run: Run, predicate: (events: readonly EngineEvent[]) => boolean, ms = 10_000): Promise<void> {
+export async function until(
+  run: Run,
+  predicate: (events: readonly EngineEvent[]) => boolean,
+  ms = 10_000,
+): Promise<void> {
   const deadline = Date.now() + ms;
   while (!predicate(run.events)) {
     if (Date.now() > deadline) throw new Error('timed out waiting for the run to reach the expected point');

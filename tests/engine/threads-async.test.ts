@@ -4,7 +4,12 @@ import { makeEngine, runToEnd, spansOf, totalUs } from './helpers';
 
 describe('node-threads', () => {
   test('threads share the pid, have their own tids, exclude each other from the lock, and main joins', async () => {
-    const { timeline, ended } = await runToEnd(makeEngine(), 'node-threads', { tasks: 3, work: 40, waitMs: 100, locked: 30 });
+    const { timeline, ended } = await runToEnd(makeEngine(), 'node-threads', {
+      tasks: 3,
+      work: 40,
+      waitMs: 100,
+      locked: 30,
+    });
     expect(ended.reason).toBe('completed');
     const names = timeline.lanes.map((l) => l.info.name);
     expect(names).toEqual(['Main thread', 'Thread 1', 'Thread 2', 'Thread 3']);

@@ -10,23 +10,78 @@ export interface Scenario {
 
 const id = (s: string): ScenarioId => s as ScenarioId;
 
-const param = (
-  key: string,
-  label: string,
-  unit: string,
-  min: number,
-  max: number,
-  value: number,
-  help: string,
-): ParamSpec => ({ key, label, unit, min, max, step: 1, default: value, help });
+/** A whole-number parameter; `value` is its default. */
+const param = (spec: Omit<ParamSpec, 'step' | 'default'> & { value: number }): ParamSpec => {
+  const { value, ...rest } = spec;
+  return { ...rest, step: 1, default: value };
+};
 
-const dishes = param('dishes', 'Dishes', 'dishes', 1, 4, 2, 'How many dishes are cooked.');
-const chop = param('chop', 'Chopping work', 'M ops', 1, 2000, 150, 'CPU work to chop one dish’s vegetables (million hash rounds).');
-const boil = param('boilMs', 'Water boils in', 'ms', 0, 10000, 900, 'How long the water takes to boil: a real timer, no CPU.');
-const finish = param('finish', 'Cooking work', 'M ops', 0, 2000, 50, 'CPU work to cook the pasta once the water boils.');
-const tasks = param('tasks', 'Tasks', 'tasks', 1, 8, 2, 'How many tasks run.');
-const work = param('work', 'CPU work per task', 'M ops', 0, 2000, 150, 'Million hash rounds each task computes.');
-const wait = (value: number) => param('waitMs', 'Wait per task', 'ms', 0, 10000, value, 'How long each task sleeps or awaits: a real timer, no CPU.');
+const TIMER = 'a real timer, no CPU';
+
+const dishes = param({
+  key: 'dishes',
+  label: 'Dishes',
+  unit: 'dishes',
+  min: 1,
+  max: 4,
+  value: 2,
+  help: 'How many dishes are cooked.',
+});
+const chop = param({
+  key: 'chop',
+  label: 'Chopping work',
+  unit: 'M ops',
+  min: 1,
+  max: 2000,
+  value: 250,
+  help: 'CPU work to chop one dish’s vegetables (million hash rounds).',
+});
+const boil = param({
+  key: 'boilMs',
+  label: 'Water boils in',
+  unit: 'ms',
+  min: 0,
+  max: 10000,
+  value: 700,
+  help: `How long the water takes to boil: ${TIMER}.`,
+});
+const finish = param({
+  key: 'finish',
+  label: 'Cooking work',
+  unit: 'M ops',
+  min: 0,
+  max: 2000,
+  value: 50,
+  help: 'CPU work to cook the pasta once the water boils.',
+});
+const tasks = param({
+  key: 'tasks',
+  label: 'Tasks',
+  unit: 'tasks',
+  min: 1,
+  max: 8,
+  value: 2,
+  help: 'How many tasks run.',
+});
+const work = param({
+  key: 'work',
+  label: 'CPU work per task',
+  unit: 'M ops',
+  min: 0,
+  max: 2000,
+  value: 150,
+  help: 'Million hash rounds each task computes.',
+});
+const wait = (value: number): ParamSpec =>
+  param({
+    key: 'waitMs',
+    label: 'Wait per task',
+    unit: 'ms',
+    min: 0,
+    max: 10000,
+    value,
+    help: `How long each task sleeps or awaits: ${TIMER}.`,
+  });
 
 /** One dish: water on, chop while it boils, cook once it has boiled, serve. */
 function recipe(n: number, p: ParamValues, onOneLoop: boolean): Step[] {
@@ -77,16 +132,22 @@ const chefParallel: Scenario = {
     params: [dishes, chop, boil, finish],
   },
   plan: (p) => ({
-    executors: range(p.dishes).map(
-      (n): ExecutorSpec => ({
-        kind: 'process',
-        lanes: [{ key: `cook${n}`, name: `${helpers[n - 1]} · dish ${n}`, steps: recipe(n, p, false) }],
-      }),
-    ),
+    executors: range(p.dishes).map((n): ExecutorSpec => ({
+      kind: 'process',
+      lanes: [{ key: `cook${n}`, name: `${helpers[n - 1]} · dish ${n}`, steps: recipe(n, p, false) }],
+    })),
   }),
 };
 
-const lockedWork = param('locked', 'Work under the shared lock', 'M ops', 0, 2000, 50, 'Million hash rounds each thread computes while holding one shared lock.');
+const lockedWork = param({
+  key: 'locked',
+  label: 'Work under the shared lock',
+  unit: 'M ops',
+  min: 0,
+  max: 2000,
+  value: 50,
+  help: 'Million hash rounds each thread computes while holding one shared lock.',
+});
 
 const nodeThreads: Scenario = {
   info: {
@@ -196,7 +257,15 @@ const nodeAsync: Scenario = {
     params: [
       tasks,
       wait(1000),
-      param('block', 'Blocking work in Task 1', 'M ops', 0, 2000, 0, 'Synchronous work Task 1 does without awaiting: it holds the event loop.'),
+      param({
+        key: 'block',
+        label: 'Blocking work in Task 1',
+        unit: 'M ops',
+        min: 0,
+        max: 2000,
+        value: 0,
+        help: 'Synchronous work Task 1 does without awaiting: it holds the event loop.',
+      }),
     ],
   },
   plan: (p) => ({

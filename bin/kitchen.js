@@ -1,0 +1,6 @@
+#!/usr/bin/env node
+// `kitchen`: the headless CLI. Builds first when the sources are newer than the build.
+import { ensureBuilt } from '../scripts/ensure-built.mjs';
+
+await ensureBuilt();
+await import('../out/main/cli.js');

@@ -1,0 +1,77 @@
+import js from '@eslint/js';
+import svelte from 'eslint-plugin-svelte';
+import globals from 'globals';
+import ts from 'typescript-eslint';
+
+/**
+ * Lint, and the import boundaries of STYLE.md: the protocol imports nothing,
+ * the engine never imports electron (nor any door), the renderer imports the
+ * protocol as types only and nothing else from src-main.
+ */
+const restrict = (...patterns) => ['error', { patterns }];
+
+export default ts.config(
+  { ignores: ['out/', 'dist/', 'node_modules/', 'test-results/', 'playwright-report/'] },
+  js.configs.recommended,
+  ...ts.configs.recommended,
+  ...svelte.configs.recommended,
+  { languageOptions: { globals: { ...globals.node } } },
+  {
+    files: ['src-renderer/**'],
+    languageOptions: { globals: { ...globals.browser } },
+  },
+  {
+    files: ['**/*.svelte', '**/*.svelte.ts'],
+    languageOptions: { parserOptions: { parser: ts.parser, extraFileExtensions: ['.svelte'] } },
+  },
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+    },
+  },
+  {
+    files: ['src-main/protocol/**'],
+    rules: {
+      'no-restricted-imports': restrict({
+        regex: '^(?!\\./)',
+        message: 'protocol/ is the pure contract: it imports only its own modules.',
+      }),
+    },
+  },
+  {
+    files: ['src-main/engine/**'],
+    rules: {
+      'no-restricted-imports': restrict(
+        {
+          regex: '^electron($|/)',
+          message: 'The engine never imports electron: it also runs under the CLI and browser mode.',
+        },
+        {
+          regex: '(^|/)(electron|web|cli|preload)/',
+          message: 'The engine never imports a door (electron, web, cli, preload).',
+        },
+        { regex: '^svelte', message: 'The engine never imports the UI.' },
+      ),
+    },
+  },
+  {
+    files: ['src-main/preload/**'],
+    rules: {
+      'no-restricted-imports': restrict({
+        regex: '^(?!electron$|\\.\\./protocol/)',
+        message: 'The sandboxed preload may use only electron and the protocol.',
+      }),
+    },
+  },
+  {
+    files: ['src-renderer/**'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': restrict(
+        { regex: '^@protocol/', allowTypeImports: true, message: 'The renderer imports the protocol as types only.' },
+        { regex: '^(node:|electron$)', message: 'The renderer runs in a sandboxed page: no Node, no electron.' },
+        { regex: 'src-main', message: 'The renderer reaches the engine only through lib/bridge.' },
+      ),
+    },
+  },
+);

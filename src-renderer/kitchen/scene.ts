@@ -1,0 +1,107 @@
+import type { SpanState } from '@protocol/events';
+import type { RunModel } from '../lib/run-model';
+import { STATE_STYLES } from '../lib/states';
+
+/** A lane's station at one instant: a chopping board and a pot on the stove. */
+export interface Station {
+  readonly laneIndex: number;
+  readonly name: string;
+  readonly state: SpanState | 'ended' | 'absent';
+  readonly detail: string | null;
+  /** done, error or stopped once the lane has ended. */
+  readonly outcome: 'done' | 'error' | 'stopped' | null;
+}
+
+/** A cook: one OS thread (an event loop's tasks share one cook). */
+export interface Cook {
+  readonly key: string;
+  /** Station the cook stands at. */
+  readonly at: number;
+  readonly pose: 'chopping' | 'rushing' | 'watching' | 'waiting' | 'arriving' | 'idle';
+}
+
+/** Everything the kitchen draws at one instant, derived from the same events as the chart. */
+export interface Scene {
+  readonly stations: readonly Station[];
+  readonly cooks: readonly Cook[];
+}
+
+/** Tasks on one loop share a cook (its thread); every thread or process is a cook of its own. */
+function cookKey(model: RunModel, laneIndex: number): string {
+  const { kind, pid, tid } = model.lanes[laneIndex].info;
+  return kind === 'task' ? `loop:${pid}:${tid ?? 'starting'}` : `lane:${laneIndex}`;
+}
+
+function poseFor(state: Station['state']): Cook['pose'] {
+  switch (state) {
+    case 'running':
+      return 'chopping';
+    case 'blocking':
+      return 'rushing';
+    case 'waiting':
+      return 'watching';
+    case 'blocked':
+    case 'gil-wait':
+      return 'waiting';
+    case 'starting':
+      return 'arriving';
+    default:
+      return 'idle';
+  }
+}
+
+/**
+ * The kitchen at `tUs`: each lane's station state and where each cook is.
+ * A cook stands at the station it is working on; a loop's cook with no task
+ * running stands idle at its first unfinished station.
+ */
+export function sceneAt(model: RunModel, tUs: number): Scene {
+  const stations: Station[] = [];
+  const cooks = new Map<string, { at: number; pose: Cook['pose']; busy: boolean }>();
+  for (const lane of model.lanes) {
+    if (!lane) continue;
+    const laneIndex = lane.info.laneId;
+    const state = model.stateAt(laneIndex, tUs);
+    const span = state === 'ended' || state === 'absent' ? -1 : model.spanAt(laneIndex, tUs);
+    const detailId = span >= 0 ? model.spans.detail[span] : -1;
+    const o = state === 'ended' ? lane.outcome : null;
+    const outcome = o === null ? null : o.kind === 'error' ? 'error' : o.kind === 'stopped' ? 'stopped' : 'done';
+    const index = stations.length;
+    stations.push({
+      laneIndex,
+      name: lane.info.name,
+      state,
+      detail: detailId >= 0 ? model.details[detailId] : null,
+      outcome,
+    });
+
+    const key = cookKey(model, laneIndex);
+    if (state === 'ended' || state === 'absent') continue;
+    const busy = state === 'running' || state === 'blocking';
+    const known = cooks.get(key);
+    if (!known || (busy && !known.busy)) {
+      cooks.set(key, {
+        at: index,
+        pose: busy || !known ? poseFor(state) : 'idle',
+        busy,
+      });
+    } else if (!known.busy && known.pose !== poseFor(state)) {
+      // Several tasks on this loop, none running, doing different things: the cook is free.
+      cooks.set(key, { ...known, pose: 'idle' });
+    }
+  }
+  return {
+    stations,
+    cooks: [...cooks].map(([key, c]) => ({ key, at: c.at, pose: c.pose })),
+  };
+}
+
+/** Words under a station: its state, and what it is doing. */
+export function stationCaption(station: Station): { label: string; detail: string | null } {
+  if (station.state === 'absent') return { label: 'not started', detail: null };
+  if (station.state === 'ended') {
+    return { label: station.outcome === 'done' ? 'served' : (station.outcome ?? 'ended'), detail: null };
+  }
+  const label = STATE_STYLES.find((s) => s.state === station.state)?.label ?? station.state;
+  return { label, detail: station.detail };
+}

@@ -1,0 +1,193 @@
+import type { Hello } from '@protocol/commands';
+import type { EventBatch, RunSnapshot } from '@protocol/events';
+import type { ParamSpec, ScenarioInfo } from '@protocol/scenarios';
+import type { Bridge, Link } from './bridge';
+import { RunModel } from './run-model';
+
+/** The two chef scenarios are shown together: one look tells concurrency from parallelism. */
+export const CHEF_PAIR = ['chef-concurrent', 'chef-parallel'] as const;
+
+const isChef = (id: string): boolean => (CHEF_PAIR as readonly string[]).includes(id);
+
+/**
+ * The UI's state: what the engine offered, what the user picked, the runs
+ * received so far. Run models are mutated in place by batches and are not
+ * deep-proxied; `version` changes whenever one did, so views can redraw.
+ */
+export class AppState {
+  link = $state<Link>('connecting');
+  hello = $state.raw<Hello | null>(null);
+  selectedId = $state('chef-concurrent');
+  /** Edited parameter values, by scenario then key. */
+  params = $state<Record<string, Record<string, number>>>({});
+  /** The run on screen (live or the last one). */
+  current = $state.raw<RunModel | null>(null);
+  /** The latest run of each scenario, for side-by-side comparison. */
+  latest = $state.raw<Readonly<Record<string, RunModel>>>({});
+  /** Bumped whenever a run model changed in place. */
+  version = $state(0);
+  error = $state<string | null>(null);
+  /** Scenarios still to run after the current one ("run both"). */
+  queue = $state<string[]>([]);
+
+  readonly scenario: ScenarioInfo | null = $derived(
+    this.hello?.scenarios.find((s) => s.id === this.selectedId) ?? null,
+  );
+  readonly running: boolean = $derived.by(() => {
+    void this.version;
+    return this.current?.running ?? false;
+  });
+
+  /** The runs the timeline and kitchen show: the chef pair together, otherwise the current one. */
+  readonly shown: RunModel[] = $derived.by(() => {
+    void this.version;
+    if (isChef(this.selectedId)) {
+      return CHEF_PAIR.flatMap((id) => {
+        const model = this.current?.scenarioId === id ? this.current : this.latest[id];
+        return model ? [model] : [];
+      });
+    }
+    return this.current?.scenarioId === this.selectedId ? [this.current] : [];
+  });
+
+  constructor(private readonly bridge: Bridge) {
+    bridge.onBatch((batch) => this.receive(batch));
+    bridge.onLink((link) => {
+      this.link = link;
+      if (link === 'open') void this.sync();
+    });
+  }
+
+  /** Hello and the current run's snapshot: on start and after a reconnect. */
+  async sync(): Promise<void> {
+    try {
+      this.hello = await this.bridge.hello();
+      const snapshot = await this.bridge.snapshot();
+      if (snapshot) this.adopt(snapshot);
+    } catch (err) {
+      this.error = `Could not reach the engine: ${(err as Error).message}`;
+    }
+  }
+
+  private adopt(snapshot: RunSnapshot): void {
+    const model = RunModel.fromEvents(snapshot.events, snapshot.seq, snapshot.nowUs);
+    if (!model) return;
+    this.install(model);
+    if (this.hello?.scenarios.some((s) => s.id === model.scenarioId)) this.selectedId = model.scenarioId;
+  }
+
+  private install(model: RunModel): void {
+    this.current = model;
+    this.latest = { ...this.latest, [model.scenarioId]: model };
+    this.version++;
+  }
+
+  private receive(batch: EventBatch): void {
+    let model = this.current?.runId === batch.runId ? this.current : null;
+    if (!model) {
+      const started = batch.events[0];
+      if (batch.seq !== 0 || started?.type !== 'run-started') {
+        void this.resync();
+        return;
+      }
+      model = new RunModel(started);
+      this.install(model);
+      if (!isChef(model.scenarioId) || !isChef(this.selectedId)) this.selectedId = model.scenarioId;
+    } else if (batch.seq !== model.lastSeq + 1) {
+      void this.resync();
+      return;
+    }
+    for (const event of batch.events) model.apply(event);
+    model.lastSeq = batch.seq;
+    model.lastNowUs = batch.nowUs;
+    model.lastArrivalMs = performance.now();
+    this.version++;
+    if (!model.running) this.next();
+  }
+
+  /** A batch went missing: rebuild the run from a snapshot rather than show a wrong picture. */
+  private async resync(): Promise<void> {
+    const snapshot = await this.bridge.snapshot();
+    if (snapshot) this.adopt(snapshot);
+  }
+
+  /** The values the Run button will use for a scenario. */
+  valuesFor(scenario: ScenarioInfo): Record<string, number> {
+    return Object.fromEntries(scenario.params.map((p) => [p.key, this.params[scenario.id]?.[p.key] ?? p.default]));
+  }
+
+  setParam(scenario: ScenarioInfo, spec: ParamSpec, value: number): void {
+    this.params[scenario.id] = {
+      ...this.valuesFor(scenario),
+      [spec.key]: value,
+    };
+  }
+
+  resetParams(scenario: ScenarioInfo): void {
+    delete this.params[scenario.id];
+  }
+
+  select(id: string): void {
+    if (this.running) return;
+    this.selectedId = id;
+    this.error = null;
+  }
+
+  /** Runs the selected scenario, or a queue of them one after another. */
+  async run(ids: string[] = [this.selectedId]): Promise<void> {
+    const [first, ...rest] = ids;
+    const scenario = this.hello?.scenarios.find((s) => s.id === first);
+    if (!scenario || this.running) return;
+    this.error = null;
+    this.queue = rest;
+    try {
+      await this.bridge.startRun(scenario.id, this.valuesFor(scenario));
+    } catch (err) {
+      this.queue = [];
+      this.error = (err as Error).message;
+    }
+  }
+
+  private next(): void {
+    const [id, ...rest] = this.queue;
+    if (id === undefined) return;
+    if (this.current?.end?.reason !== 'completed') {
+      this.queue = [];
+      return;
+    }
+    void this.run([id, ...rest]);
+  }
+
+  async stop(): Promise<void> {
+    const model = this.current;
+    this.queue = [];
+    if (!model?.running) return;
+    try {
+      await this.bridge.stopRun(model.runId);
+    } catch (err) {
+      this.error = (err as Error).message;
+    }
+  }
+
+  /** Run if idle, stop if running: the Run button and the Space key. */
+  toggle(): void {
+    void (this.running ? this.stop() : this.run());
+  }
+
+  /** Saves the current run as a Chrome trace file (a download). */
+  async saveTrace(): Promise<void> {
+    const model = this.current;
+    if (!model) return;
+    try {
+      const trace = await this.bridge.exportTrace(model.runId);
+      const url = URL.createObjectURL(new Blob([trace.json], { type: 'application/json' }));
+      const link = document.createElement('a');
+      link.href = url;
+      link.download = trace.fileName;
+      link.click();
+      setTimeout(() => URL.revokeObjectURL(url), 1000);
+    } catch (err) {
+      this.error = `Could not save the trace: ${(err as Error).message}`;
+    }
+  }
+}

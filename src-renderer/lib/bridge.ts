@@ -1,0 +1,132 @@
+/**
+ * The renderer's one way to the engine. Under Electron it calls the
+ * preload's named functions; in browser mode it speaks to the loopback
+ * server over a WebSocket. The rest of the UI cannot tell which.
+ */
+import type { Command, CommandResults, Hello, KitchenApi, Reply, ServerMessage, TraceFile } from '@protocol/commands';
+import type { EventBatch, RunSnapshot } from '@protocol/events';
+
+declare global {
+  interface Window {
+    /** Present only under Electron, exposed by the preload. */
+    readonly kitchen?: KitchenApi;
+  }
+}
+
+/** Whether the engine can be reached. */
+export type Link = 'connecting' | 'open' | 'lost';
+
+/** What the UI may ask of the engine. */
+export interface Bridge {
+  readonly transport: 'electron' | 'browser';
+  hello(): Promise<Hello>;
+  startRun(scenarioId: string, params: Readonly<Record<string, number>>): Promise<CommandResults['start-run']>;
+  stopRun(runId: string): Promise<CommandResults['stop-run']>;
+  snapshot(): Promise<RunSnapshot | null>;
+  exportTrace(runId: string): Promise<TraceFile>;
+  onBatch(listener: (batch: EventBatch) => void): () => void;
+  onLink(listener: (link: Link) => void): () => void;
+}
+
+function unwrap<T>(reply: Reply<T>): T {
+  if (reply.ok) return reply.result;
+  throw new Error(reply.error);
+}
+
+function electronBridge(api: KitchenApi): Bridge {
+  return {
+    transport: 'electron',
+    hello: async () => unwrap(await api.hello()),
+    startRun: async (id, params) => unwrap(await api.startRun(id, params)),
+    stopRun: async (runId) => unwrap(await api.stopRun(runId)),
+    snapshot: async () => unwrap(await api.snapshot()),
+    exportTrace: async (runId) => unwrap(await api.exportTrace(runId)),
+    onBatch: (listener) => api.onBatch(listener),
+    onLink(listener) {
+      listener('open');
+      return () => undefined;
+    },
+  };
+}
+
+const RETRY_MS = 1500;
+
+function browserBridge(): Bridge {
+  const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws`;
+  const batchListeners = new Set<(batch: EventBatch) => void>();
+  const linkListeners = new Set<(link: Link) => void>();
+  const pending = new Map<number, { resolve: (value: unknown) => void; reject: (err: Error) => void }>();
+  let nextId = 1;
+  let socket: WebSocket | null = null;
+  let opened: Promise<WebSocket>;
+  let link: Link = 'connecting';
+
+  const setLink = (next: Link) => {
+    link = next;
+    for (const listener of linkListeners) listener(next);
+  };
+
+  const connect = (): Promise<WebSocket> =>
+    new Promise((resolve) => {
+      const ws = new WebSocket(url);
+      ws.addEventListener('open', () => {
+        socket = ws;
+        setLink('open');
+        resolve(ws);
+      });
+      ws.addEventListener('message', (event) => {
+        const message = JSON.parse(String(event.data)) as ServerMessage;
+        if (message.kind === 'batch') {
+          for (const listener of batchListeners) listener(message.batch);
+          return;
+        }
+        const waiter = pending.get(message.id);
+        if (!waiter) return;
+        pending.delete(message.id);
+        if (message.ok) waiter.resolve(message.result);
+        else waiter.reject(new Error(message.error));
+      });
+      ws.addEventListener('close', () => {
+        socket = null;
+        for (const waiter of pending.values()) waiter.reject(new Error('lost the connection to the kitchen server'));
+        pending.clear();
+        setLink('lost');
+        setTimeout(() => {
+          opened = connect();
+        }, RETRY_MS);
+      });
+    });
+  opened = connect();
+
+  async function call<T>(command: Command): Promise<T> {
+    const ws = socket ?? (await opened);
+    const id = nextId++;
+    return new Promise<T>((resolve, reject) => {
+      pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
+      ws.send(JSON.stringify({ id, command }));
+    });
+  }
+
+  return {
+    transport: 'browser',
+    hello: () => call({ type: 'hello' }),
+    startRun: (scenarioId, params) => call({ type: 'start-run', scenarioId, params }),
+    stopRun: (runId) => call({ type: 'stop-run', runId }),
+    snapshot: () => call({ type: 'snapshot' }),
+    exportTrace: (runId) => call({ type: 'export-trace', runId }),
+    onBatch(listener) {
+      batchListeners.add(listener);
+      return () => batchListeners.delete(listener);
+    },
+    onLink(listener) {
+      linkListeners.add(listener);
+      listener(link);
+      return () => linkListeners.delete(listener);
+    },
+  };
+}
+
+/** The bridge for wherever this page runs. */
+export function connectBridge(): Bridge {
+  return window.kitchen ? electronBridge(window.kitchen) : browserBridge();
+}

@@ -1,0 +1,24 @@
+/** A duration for people: `0.85 ms`, `12.3 ms`, `1.21 s`. */
+export function duration(us: number): string {
+  const abs = Math.abs(us);
+  if (abs < 10_000) return `${(us / 1000).toFixed(2)} ms`;
+  if (abs < 1e6) return `${(us / 1000).toFixed(1)} ms`;
+  return `${(us / 1e6).toFixed(2)} s`;
+}
+
+/** An axis tick: whole milliseconds below two seconds of span, seconds above. */
+export function tickLabel(us: number, spanUs: number): string {
+  if (spanUs < 2e4) return `${(us / 1000).toFixed(1)} ms`;
+  if (spanUs < 2e6) return `${Math.round(us / 1000)} ms`;
+  return `${(us / 1e6).toFixed(spanUs < 2e7 ? 1 : 0)} s`;
+}
+
+const NICE = [1, 1.5, 2, 3, 4, 5, 6, 8, 10];
+
+/** The smallest 1–1.5–2–3–4–5–6–8 × 10^k at or above `value` (for a stepped axis). */
+export function niceCeil(value: number): number {
+  if (value <= 0) return 1;
+  const power = 10 ** Math.floor(Math.log10(value));
+  const found = NICE.find((n) => n * power >= value - 1e-9) ?? 10;
+  return found * power;
+}

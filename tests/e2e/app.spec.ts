@@ -1,0 +1,105 @@
+import type { Page } from '@playwright/test';
+import { expect, test } from './fixtures';
+
+/** Fails the test on any CSP violation or uncaught error in the page. */
+function watchPage(page: Page): string[] {
+  const problems: string[] = [];
+  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push(`console error: ${message.text()}`);
+  });
+  return problems;
+}
+
+const runButton = (page: Page) => page.getByRole('button', { name: 'Run', exact: true });
+const stopButton = (page: Page) => page.getByRole('button', { name: 'Stop', exact: true });
+const timeline = (page: Page) => page.getByRole('region', { name: 'Timeline' });
+const summary = (page: Page) => page.getByRole('region', { name: 'Summary' });
+
+test('pick a scenario, run it, watch lanes appear live, stop it', async ({ page, kitchen }, testInfo) => {
+  const problems = watchPage(page);
+  await page.goto(kitchen.url);
+  // The token moved from the address bar into a cookie.
+  expect(page.url()).toBe(`${kitchen.origin}/`);
+
+  await page.getByRole('radio', { name: /Processes/ }).check();
+  await page.getByRole('spinbutton', { name: /CPU work per task/ }).fill('2000');
+  await runButton(page).click();
+
+  await expect(stopButton(page)).toBeVisible();
+  const lanes = timeline(page);
+  await expect(lanes.getByText('Main process', { exact: true })).toBeVisible();
+  await expect(lanes.getByText('Process 1', { exact: true })).toBeVisible();
+  await expect(lanes.getByText('Process 2', { exact: true })).toBeVisible();
+  await expect(lanes.getByText('live', { exact: true })).toBeVisible();
+  await expect(summary(page)).toContainText('Running…');
+  await page.screenshot({ path: testInfo.outputPath('running-1920x1080.png') });
+
+  await stopButton(page).click();
+  await expect(runButton(page)).toBeVisible();
+  await expect(summary(page)).toContainText('Every thread and process it started was ended.');
+  await expect(lanes.getByText(/stopped|killed/).first()).toBeVisible();
+  await page.screenshot({ path: testInfo.outputPath('stopped-1920x1080.png') });
+  expect(problems).toEqual([]);
+});
+
+test('the chef pair on one axis tells concurrency from parallelism', async ({ page, kitchen }, testInfo) => {
+  const problems = watchPage(page);
+  await page.goto(kitchen.url);
+  // Navigation timing, evaluated in the page: from the request to the end of the load event.
+  const loadMs = Number(await page.evaluate('performance.getEntriesByType("navigation")[0].loadEventEnd'));
+  testInfo.annotations.push({ type: 'page load', description: `${loadMs.toFixed(0)} ms` });
+  console.log(`page load: ${loadMs.toFixed(0)} ms`);
+
+  await page.getByRole('radio', { name: /One cook/ }).check();
+  await page.getByRole('button', { name: 'Run both cooks' }).click();
+  const lanes = timeline(page);
+  await expect(lanes.getByText('Cook · dish 1')).toBeVisible({ timeout: 20_000 });
+  await expect(lanes.getByText(/finished in/)).toHaveCount(2, { timeout: 20_000 });
+  await expect(lanes.getByText('Dish 1', { exact: true })).toBeVisible();
+  await expect(page.getByText(/Parallelism: 2 lanes ran at the same instant/)).toBeVisible();
+
+  // The kitchen follows the pointer along the timeline.
+  const plot = page.getByRole('application', { name: /Timeline chart/ });
+  const box = (await plot.boundingBox())!;
+  await page.mouse.move(box.x + box.width * 0.45, box.y + 90);
+  await expect(page.getByText(/pointer on the timeline/)).toBeVisible();
+  await expect(page.getByRole('tooltip')).toContainText('duration');
+  await page.screenshot({ path: testInfo.outputPath('chef-pair-1920x1080.png') });
+
+  await page.setViewportSize({ width: 1280, height: 720 });
+  await page.mouse.move(0, 0);
+  await page.screenshot({ path: testInfo.outputPath('chef-pair-1280x720.png') });
+  expect(problems).toEqual([]);
+});
+
+test('space runs and stops; wheel zooms and Reset zoom undoes it', async ({ page, kitchen }) => {
+  await page.goto(kitchen.url);
+  await page.getByRole('radio', { name: /Async tasks/ }).check();
+  await page.getByRole('spinbutton', { name: /Wait per task/ }).fill('8000');
+  await page.locator('body').click({ position: { x: 5, y: 300 } });
+  await page.keyboard.press('Space');
+  await expect(stopButton(page)).toBeVisible();
+  await expect(timeline(page).getByText('Task 2', { exact: true })).toBeVisible();
+
+  const plot = page.getByRole('application', { name: /Timeline chart/ });
+  const box = (await plot.boundingBox())!;
+  await page.mouse.move(box.x + box.width / 2, box.y + 100);
+  await page.mouse.wheel(0, -400);
+  await expect(page.getByRole('button', { name: 'Reset zoom' })).toBeEnabled();
+  await page.getByRole('button', { name: 'Reset zoom' }).click();
+  await expect(page.getByRole('button', { name: 'Reset zoom' })).toBeDisabled();
+
+  await page.locator('body').click({ position: { x: 5, y: 300 } });
+  await page.keyboard.press('Space');
+  await expect(runButton(page)).toBeVisible();
+  await expect(summary(page)).toContainText('Stopped');
+});
+
+test('a parameter out of bounds is explained and Run is disabled', async ({ page, kitchen }) => {
+  await page.goto(kitchen.url);
+  await page.getByRole('radio', { name: /Threads/ }).check();
+  await page.getByRole('spinbutton', { name: /Tasks/ }).fill('99');
+  await expect(page.getByText('Tasks must be a whole number from 1 to 8')).toBeVisible();
+  await expect(runButton(page)).toBeDisabled();
+});

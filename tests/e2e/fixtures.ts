@@ -1,0 +1,47 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { test as base } from '@playwright/test';
+
+/** A browser-mode server started the way `npm run web` starts it. */
+export interface KitchenServer {
+  /** The printed URL, token included. */
+  readonly url: string;
+  readonly origin: string;
+  readonly process: ChildProcess;
+}
+
+async function startServer(): Promise<KitchenServer> {
+  const child = spawn(process.execPath, [resolve('out/main/web.js'), '--port', '0', '--no-open'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const lines = createInterface({ input: child.stdout! });
+  const url = await new Promise<string>((ok, fail) => {
+    const timer = setTimeout(() => fail(new Error('the web server printed no URL within 15 s')), 15_000);
+    lines.on('line', (line) => {
+      const match = /(http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+)/.exec(line);
+      if (match) {
+        clearTimeout(timer);
+        ok(match[1]);
+      }
+    });
+    child.once('exit', (code) => fail(new Error(`the web server exited with ${code}`)));
+  });
+  return { url, origin: new URL(url).origin, process: child };
+}
+
+/** Tests get a running server of their own (one per worker). */
+export const test = base.extend<object, { kitchen: KitchenServer }>({
+  kitchen: [
+    // eslint-disable-next-line no-empty-pattern -- Playwright fixtures take their dependencies as a pattern.
+    async ({}, use) => {
+      const server = await startServer();
+      await use(server);
+      server.process.kill('SIGTERM');
+      await new Promise((r) => server.process.once('exit', r));
+    },
+    { scope: 'worker' },
+  ],
+});
+
+export { expect } from '@playwright/test';

@@ -1,0 +1,40 @@
+import { ESLint } from 'eslint';
+import { describe, expect, test } from 'vitest';
+
+const eslint = new ESLint();
+
+/** The messages ESLint gives `code` as if it were the file at `filePath`. */
+async function lint(filePath: string, code: string): Promise<string[]> {
+  const [result] = await eslint.lintText(code, { filePath });
+  return result.messages.map((m) => m.message);
+}
+
+describe('import boundaries (STYLE.md), enforced by lint', () => {
+  test('the protocol imports nothing outside itself', async () => {
+    expect(await lint('src-main/protocol/x.ts', "import { join } from 'node:path';\nexport const y = join;\n")).toEqual(
+      [expect.stringContaining('protocol/ is the pure contract')],
+    );
+    expect(
+      await lint('src-main/protocol/x.ts', "import { record } from './validate';\nexport const y = record;\n"),
+    ).toEqual([]);
+  });
+
+  test('the engine never imports electron nor a door', async () => {
+    expect(await lint('src-main/engine/x.ts', "import { app } from 'electron';\nexport const y = app;\n")).toEqual([
+      expect.stringContaining('The engine never imports electron'),
+    ]);
+    expect(await lint('src-main/engine/x.ts', "import { CSP } from '../web/server';\nexport const y = CSP;\n")).toEqual(
+      [expect.stringContaining('never imports a door')],
+    );
+  });
+
+  test('the renderer imports protocol types only, and no Node', async () => {
+    const value = "import { SPAN_STATES } from '@protocol/events';\nexport const y = SPAN_STATES;\n";
+    expect(await lint('src-renderer/lib/x.ts', value)).toEqual([expect.stringContaining('protocol as types only')]);
+    const type = "import type { SpanState } from '@protocol/events';\nexport type Y = SpanState;\n";
+    expect(await lint('src-renderer/lib/x.ts', type)).toEqual([]);
+    expect(await lint('src-renderer/lib/x.ts', "import fs from 'node:fs';\nexport const y = fs;\n")).toEqual([
+      expect.stringContaining('no Node'),
+    ]);
+  });
+});

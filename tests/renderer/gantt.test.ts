@@ -1,0 +1,164 @@
+import { describe, expect, test } from 'vitest';
+import type { EngineEvent, LaneInfo } from '../../src-main/protocol/events';
+import type { LaneId, RunId, ScenarioId } from '../../src-main/protocol/ids';
+import { drawInstants, drawSpans, xOf, type Ctx, type SpanStyle } from '../../src-renderer/gantt/draw';
+import { layoutRows, rowAt } from '../../src-renderer/gantt/layout';
+import { niceCeil, tickLabel } from '../../src-renderer/lib/format';
+import { RunModel } from '../../src-renderer/lib/run-model';
+import { EXECUTING_INDICES, STATE_COLORS } from '../../src-renderer/lib/states';
+
+/** A canvas context that records what was drawn. */
+function recorder(): Ctx & { rects: { x: number; y: number; w: number; h: number; fill: unknown }[]; texts: string[] } {
+  const rects: { x: number; y: number; w: number; h: number; fill: unknown }[] = [];
+  const texts: string[] = [];
+  const ctx = {
+    rects,
+    texts,
+    fillStyle: '' as unknown,
+    strokeStyle: '',
+    lineWidth: 1,
+    font: '',
+    textBaseline: 'alphabetic',
+    fillRect(x: number, y: number, w: number, h: number) {
+      rects.push({ x, y, w, h, fill: ctx.fillStyle });
+    },
+    fillText(text: string) {
+      texts.push(text);
+    },
+    measureText: (text: string) => ({ width: text.length * 7 }),
+    beginPath() {},
+    moveTo() {},
+    lineTo() {},
+    closePath() {},
+    fill() {},
+    stroke() {},
+    save() {},
+    restore() {},
+    rect() {},
+    clip() {},
+  };
+  return ctx as unknown as Ctx & typeof ctx;
+}
+
+const info = (laneId: number, name: string): LaneInfo => ({
+  laneId: laneId as LaneId,
+  name,
+  kind: 'thread',
+  pid: 1,
+  tid: 2 + laneId,
+  parentLaneId: null,
+  spawnedUs: 0,
+});
+const id = (n: number) => n as LaneId;
+
+function model(): RunModel {
+  const m = new RunModel({
+    type: 'run-started',
+    runId: 'r' as RunId,
+    scenarioId: 's' as ScenarioId,
+    title: 'T',
+    params: {},
+    cores: 2,
+    platform: 'linux',
+    t0MonoNs: '0',
+  });
+  const events: EngineEvent[] = [
+    { type: 'lane-added', lane: info(0, 'A') },
+    { type: 'lane-added', lane: info(1, 'B') },
+    { type: 'lane-ready', laneId: id(0), tsUs: 100, pid: 1, tid: 2 },
+    { type: 'lane-ready', laneId: id(1), tsUs: 100, pid: 1, tid: 3 },
+    // A ran 900 µs with 880 µs on a CPU; B ran 900 µs but got only 300 µs of CPU.
+    { type: 'state', laneId: id(0), tsUs: 1000, state: 'waiting', detail: null, closedCpuUs: 880 },
+    { type: 'state', laneId: id(1), tsUs: 1000, state: 'waiting', detail: null, closedCpuUs: 300 },
+    { type: 'output', laneId: id(0), tsUs: 1000, stream: 'stdout', text: 'Task 1 is running' },
+  ];
+  for (const e of events) m.apply(e);
+  return m;
+}
+
+const style: SpanStyle = { colors: STATE_COLORS, executing: EXECUTING_INDICES, shared: 'HATCH' };
+
+describe('layout', () => {
+  test('stacks a header, then a row per lane, for each group', () => {
+    const m = model();
+    const layout = layoutRows(
+      [
+        { model: m, title: 'one' },
+        { model: m, title: 'two' },
+      ],
+      { rowPx: 40, headerPx: 30 },
+    );
+    expect(layout.groups.map((g) => g.headerTopPx)).toEqual([0, 110]);
+    expect(layout.groups[1].lanes.map((l) => l.topPx)).toEqual([140, 180]);
+    expect(layout.heightPx).toBe(220);
+    expect(rowAt(layout, 150, 40)?.row.laneIndex).toBe(0);
+    expect(rowAt(layout, 15, 40)).toBeNull();
+  });
+});
+
+describe('drawSpans', () => {
+  const view = { x0Us: 0, x1Us: 2000, widthPx: 1000 };
+
+  test('draws spans at their times, open spans up to now, and hatches a running span that shared its core', () => {
+    const m = model();
+    const { topByLane } = layoutRows([{ model: m, title: 't' }], { rowPx: 40, headerPx: 30 }).groups[0];
+    const ctx = recorder();
+    const drawn = drawSpans(ctx, m, topByLane, view, { rowPx: 40, padPx: 5 }, 1500, style);
+    expect(drawn).toBe(6);
+    const green = ctx.rects.filter((r) => r.fill === STATE_COLORS[1]);
+    expect(green.map((r) => [r.x, r.w])).toEqual([
+      [50, 450],
+      [50, 450],
+    ]);
+    // Only B's running span (300 of 900 µs on a CPU) is hatched.
+    expect(ctx.rects.filter((r) => r.fill === 'HATCH').map((r) => r.y)).toEqual([75]);
+    const open = ctx.rects.filter((r) => r.fill === STATE_COLORS[2]);
+    expect(open.map((r) => r.x + r.w)).toEqual([750, 750]);
+  });
+
+  test('skips what is outside the viewport', () => {
+    const m = model();
+    const { topByLane } = layoutRows([{ model: m, title: 't' }], { rowPx: 40, headerPx: 30 }).groups[0];
+    const ctx = recorder();
+    expect(
+      drawSpans(ctx, m, topByLane, { x0Us: 1100, x1Us: 1200, widthPx: 100 }, { rowPx: 40, padPx: 5 }, 1500, style),
+    ).toBe(2);
+  });
+
+  test('labels a printed line when it fits', () => {
+    const m = model();
+    const { topByLane } = layoutRows([{ model: m, title: 't' }], { rowPx: 40, headerPx: 30 }).groups[0];
+    const ctx = recorder();
+    drawInstants(ctx, m, topByLane, view, { rowPx: 40, padPx: 5 }, '13px sans-serif');
+    expect(ctx.texts).toEqual(['Task 1 is running']);
+    const narrow = recorder();
+    drawInstants(
+      narrow,
+      m,
+      topByLane,
+      { x0Us: 0, x1Us: 1050, widthPx: 100 },
+      { rowPx: 40, padPx: 5 },
+      '13px sans-serif',
+    );
+    expect(narrow.texts).toEqual([]);
+  });
+
+  test('maps time to x linearly', () => {
+    expect(xOf(view, 500)).toBe(250);
+  });
+});
+
+describe('axis', () => {
+  test('steps the live axis end to a nice value at or above it', () => {
+    expect(niceCeil(0.9)).toBe(1);
+    expect(niceCeil(1234)).toBe(1500);
+    expect(niceCeil(2000)).toBe(2000);
+    expect(niceCeil(8100)).toBe(10000);
+  });
+
+  test('labels ticks in ms or s depending on the span shown', () => {
+    expect(tickLabel(1500, 10_000)).toBe('1.5 ms');
+    expect(tickLabel(250_000, 1_000_000)).toBe('250 ms');
+    expect(tickLabel(2_500_000, 5_000_000)).toBe('2.5 s');
+  });
+});

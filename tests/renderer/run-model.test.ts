@@ -1,0 +1,75 @@
+import { describe, expect, test } from 'vitest';
+import type { EngineEvent, LaneInfo } from '../../src-main/protocol/events';
+import type { LaneId, RunId, ScenarioId } from '../../src-main/protocol/ids';
+import { RunModel } from '../../src-renderer/lib/run-model';
+
+const started: Extract<EngineEvent, { type: 'run-started' }> = {
+  type: 'run-started',
+  runId: 'r1' as RunId,
+  scenarioId: 'chef-concurrent' as ScenarioId,
+  title: 'One cook',
+  params: {},
+  cores: 2,
+  platform: 'linux',
+  t0MonoNs: '0',
+};
+
+const lane = (laneId: number, name: string, spawnedUs: number): LaneInfo => ({
+  laneId: laneId as LaneId,
+  name,
+  kind: 'task',
+  pid: 10,
+  tid: null,
+  parentLaneId: null,
+  spawnedUs,
+});
+
+const id = (n: number) => n as LaneId;
+
+function model(): RunModel {
+  const m = new RunModel(started, 2);
+  const events: EngineEvent[] = [
+    { type: 'lane-added', lane: lane(0, 'Dish 1', 0) },
+    { type: 'lane-added', lane: lane(1, 'Dish 2', 0) },
+    { type: 'lane-ready', laneId: id(0), tsUs: 100, pid: 10, tid: 11 },
+    { type: 'lane-ready', laneId: id(1), tsUs: 100, pid: 10, tid: 11 },
+    { type: 'state', laneId: id(1), tsUs: 100, state: 'blocked', detail: 'waiting for the cook', closedCpuUs: null },
+    { type: 'state', laneId: id(0), tsUs: 400, state: 'waiting', detail: 'water boiling', closedCpuUs: 290 },
+    { type: 'state', laneId: id(1), tsUs: 400, state: 'running', detail: 'chopping', closedCpuUs: null },
+    { type: 'output', laneId: id(1), tsUs: 450, stream: 'stdout', text: 'hello' },
+  ];
+  for (const e of events) m.apply(e);
+  return m;
+}
+
+describe('RunModel', () => {
+  test('folds events into spans that tile each lane, growing its columns', () => {
+    const m = model();
+    expect(m.spans.count).toBe(7);
+    expect(m.spans.lane.length).toBeGreaterThanOrEqual(7);
+    expect(m.lanes[0].info.tid).toBe(11);
+    expect(m.lanes[0].spans.map((i) => m.spans.start[i])).toEqual([0, 100, 400]);
+    expect(m.spans.cpu[m.lanes[0].spans[1]]).toBe(290);
+    expect(Number.isNaN(m.spans.end[m.lanes[0].open])).toBe(true);
+    expect(m.details[m.spans.detail[m.lanes[1].open]]).toBe('chopping');
+    expect(m.instants).toEqual([{ lane: 1, tsUs: 450, stream: 'stdout', text: 'hello' }]);
+  });
+
+  test('answers the state of a lane at any instant, open spans reaching now', () => {
+    const m = model();
+    expect(m.stateAt(0, 50)).toBe('starting');
+    expect(m.stateAt(0, 200)).toBe('running');
+    expect(m.stateAt(1, 200)).toBe('blocked');
+    expect(m.stateAt(0, 900)).toBe('waiting');
+    expect(m.stateAt(1, 900)).toBe('running');
+    expect(m.countsAt(900)).toEqual({ alive: 2, running: 1 });
+  });
+
+  test('ends lanes and the run', () => {
+    const m = model();
+    m.apply({ type: 'lane-ended', laneId: id(0), tsUs: 1200, outcome: { kind: 'completed' }, soloUs: 1000 });
+    expect(m.stateAt(0, 1300)).toBe('ended');
+    expect(m.lanes[0].outcome).toEqual({ kind: 'completed' });
+    expect(m.running).toBe(true);
+  });
+});
