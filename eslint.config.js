@@ -8,6 +8,13 @@ import ts from 'typescript-eslint';
  * the engine never imports electron (nor any door), the renderer imports the
  * protocol as types only and nothing else from src-main.
  */
+/** @typedef {{ regex: string, message: string, allowTypeImports?: boolean }} Pattern */
+
+/**
+ * A no-restricted-imports rule entry.
+ * @param {...Pattern} patterns
+ * @returns {['error', { patterns: Pattern[] }]}
+ */
 const restrict = (...patterns) => ['error', { patterns }];
 
 export default ts.config(

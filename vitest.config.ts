@@ -6,8 +6,8 @@ import { defineConfig } from 'vitest/config';
  */
 export default defineConfig({
   test: {
+    // Playwright's end-to-end tests are *.spec.ts; these are *.test.ts.
     include: ['tests/**/*.test.ts'],
-    exclude: ['tests/e2e/**', 'tests/electron/**', 'node_modules/**'],
     globalSetup: ['tests/global-setup.ts'],
     fileParallelism: false,
     testTimeout: 20_000,

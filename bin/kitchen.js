@@ -3,4 +3,4 @@
 import { ensureBuilt } from '../scripts/ensure-built.mjs';
 
 await ensureBuilt();
-await import('../out/main/cli.js');
+await import(new URL('../out/main/cli.js', import.meta.url).href);

@@ -12,6 +12,11 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const stamp = join(root, 'out', '.built');
 const sources = ['src-main', 'src-renderer', 'resources', 'electron.vite.config.ts', 'package.json'];
 
+/**
+ * The latest modification time under a path.
+ * @param {string} path
+ * @returns {number}
+ */
 function newest(path) {
   const info = statSync(path);
   if (!info.isDirectory()) return info.mtimeMs;

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { BrowserWindow } from 'electron';
+import { webPreferences } from './preferences';
 
 /** Where the renderer comes from: electron-vite's dev server, or the built file. */
 export function rendererUrl(): string {
@@ -29,16 +30,7 @@ export function createMainWindow(): BrowserWindow {
     title: 'Concurrency Kitchen',
     backgroundColor: '#f7f5f0',
     icon: join(import.meta.dirname, '../../resources/icon.png'),
-    webPreferences: {
-      preload: join(import.meta.dirname, '../preload/index.cjs'),
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      nodeIntegrationInWorker: false,
-      webSecurity: true,
-      allowRunningInsecureContent: false,
-      spellcheck: false,
-    },
+    webPreferences: webPreferences(join(import.meta.dirname, '../preload/index.cjs')),
   });
   window.once('ready-to-show', () => window.show());
   void window.loadURL(rendererUrl());

@@ -1,8 +1,26 @@
 import { spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { setTimeout as delay } from 'node:timers/promises';
 
-/** True while any process in group `pgid` exists (zombies count until reaped). */
+/**
+ * Processes of group `pgid` that still run. On Linux /proc tells, and a
+ * zombie (dead, waiting for whoever adopted it to reap it) does not count:
+ * in containers that adopter may never reap. Elsewhere kill(-pgid, 0) asks.
+ */
 function groupAlive(pgid: number): boolean {
+  if (process.platform === 'linux') {
+    for (const entry of readdirSync('/proc')) {
+      if (!/^\d+$/.test(entry)) continue;
+      try {
+        const stat = readFileSync(`/proc/${entry}/stat`, 'latin1');
+        const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ', 3);
+        if (Number(pgrp) === pgid && state !== 'Z') return true;
+      } catch {
+        // The process ended while we looked.
+      }
+    }
+    return false;
+  }
   try {
     process.kill(-pgid, 0);
     return true;
@@ -32,8 +50,7 @@ async function waitGroupGone(pgid: number, ms: number): Promise<boolean> {
  * Ends a process and everything it started. On POSIX the process must lead
  * its own group (spawned `detached`): the whole group gets SIGTERM, then
  * SIGKILL after `graceMs`. On Windows `taskkill /T /F` ends the tree.
- * Resolves once the group is gone or, for unreaped zombies, after the
- * SIGKILL wait.
+ * Resolves once nothing of the group runs any more.
  */
 export async function killProcessTree(pid: number, graceMs: number): Promise<void> {
   if (process.platform === 'win32') {

@@ -1,0 +1,209 @@
+/**
+ * `npm run bench`: timing figures, measured through the real CLI and the
+ * traces it writes (nothing here is simulated). Prints a Markdown table to
+ * paste into docs/BENCHMARKS.md. Runs each case several times and reports
+ * the median, as ratios where possible.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { availableParallelism, cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const cli = join(root, 'out/main/cli.js');
+const scratch = mkdtempSync(join(tmpdir(), 'kitchen-bench-'));
+const REPEAT = Number(process.env.BENCH_REPEAT ?? 5);
+
+/** @param {number[]} xs */
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+/** @param {number} us */
+const ms = (us) => `${(us / 1000).toFixed(0)} ms`;
+
+/** @typedef {{ ph: string, pid: number, tid: number, ts: number, dur: number, args: { state?: string } }} TraceEvent */
+/** @typedef {{ traceEvents: TraceEvent[], otherData: { summary: { wallUs: number, peakCores: number, speedup: number } } }} Trace */
+
+/**
+ * Runs a scenario through the CLI and returns its trace.
+ * @param {string} scenario
+ * @param {Record<string, number>} params
+ * @returns {Trace}
+ */
+function trace(scenario, params) {
+  const out = join(scratch, `${scenario}.json`);
+  const args = [
+    cli,
+    'run',
+    scenario,
+    '--out',
+    out,
+    ...Object.entries(params).flatMap(([k, v]) => ['--param', `${k}=${v}`]),
+  ];
+  const result = spawnSync(process.execPath, args, { encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`kitchen run ${scenario} failed:\n${result.stderr}`);
+  return JSON.parse(readFileSync(out, 'utf8'));
+}
+
+/**
+ * Time covered by both lists of [start, end] intervals.
+ * @param {[number, number][]} a
+ * @param {[number, number][]} b
+ */
+function overlap(a, b) {
+  let total = 0;
+  for (const [s1, e1] of a) for (const [s2, e2] of b) total += Math.max(0, Math.min(e1, e2) - Math.max(s1, s2));
+  return total;
+}
+
+/**
+ * Running spans per lane (by tid), as [start, end] in µs.
+ * @param {Trace} t
+ */
+function runningByLane(t) {
+  /** @type {Map<number, [number, number][]>} */
+  const lanes = new Map();
+  for (const e of t.traceEvents) {
+    if (e.ph !== 'X' || e.args.state !== 'running') continue;
+    lanes.set(e.tid, [...(lanes.get(e.tid) ?? []), [e.ts, e.ts + e.dur]]);
+  }
+  return [...lanes.values()];
+}
+
+/** CPU time used so far by every Chromium process, in clock ticks (1/100 s). */
+function chromiumTicks() {
+  let ticks = 0;
+  for (const pid of readdirSync('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+      if (!/\((chromium|chrome)/.test(stat)) continue;
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  return ticks;
+}
+
+/** @param {[number, number][]} spans */
+const busy = (spans) => spans.reduce((t, [s, e]) => t + e - s, 0);
+
+const rows = [];
+
+// 1. The chef pair: how much of the cooks' running time overlaps, and what the OS measured.
+for (const scenario of ['chef-concurrent', 'chef-parallel']) {
+  const runs = Array.from({ length: REPEAT }, () => trace(scenario, {}));
+  const ratio = runs.map((t) => {
+    const [a, b] = runningByLane(t);
+    return overlap(a, b) / Math.min(busy(a), busy(b));
+  });
+  const s = runs.map((t) => t.otherData.summary);
+  rows.push([
+    `${scenario} (defaults)`,
+    `running overlap ${(100 * median(ratio)).toFixed(0)}% of the shorter lane's running time; ` +
+      `wall ${ms(median(s.map((x) => x.wallUs)))}; peak ${median(s.map((x) => x.peakCores)).toFixed(2)} cores; ` +
+      `speedup ${median(s.map((x) => x.speedup)).toFixed(2)}× vs one after another`,
+  ]);
+}
+
+// 2. Start-up cost: a worker thread versus a child process (the grey "starting" spans).
+for (const [scenario, kind] of [
+  ['node-threads', 'thread'],
+  ['node-processes', 'process'],
+]) {
+  const starts = Array.from({ length: REPEAT }, () => trace(scenario, { work: 1, waitMs: 0 })).flatMap((t) =>
+    t.traceEvents.filter((e) => e.ph === 'X' && e.args.state === 'starting').map((e) => e.dur),
+  );
+  rows.push([`start-up of one ${kind} (${scenario})`, `median ${ms(median(starts))} over ${starts.length} lanes`]);
+}
+
+// 3. Stop: from SIGINT to the CLI's exit, with every process it started gone.
+const stops = [];
+for (let i = 0; i < REPEAT; i++) {
+  const out = join(scratch, `stop-${i}.json`);
+  const child = spawn(
+    process.execPath,
+    [cli, 'run', 'node-processes', '--param', 'work=2000', '--param', 'waitMs=9000', '--out', out],
+    {
+      stdio: ['ignore', 'pipe', 'ignore'],
+    },
+  );
+  let seen = '';
+  await new Promise((resolve) => {
+    child.stdout.on('data', (d) => {
+      seen += d;
+      if (seen.includes('Task 1 is running') && seen.includes('Task 2 is running')) resolve(undefined);
+    });
+  });
+  const t0 = performance.now();
+  child.kill('SIGINT');
+  await new Promise((resolve) => child.once('exit', resolve));
+  stops.push(performance.now() - t0);
+  const pids = [
+    ...new Set(JSON.parse(readFileSync(out, 'utf8')).traceEvents.map((/** @type {{pid: number}} */ e) => e.pid)),
+  ];
+  const alive = pids.filter((pid) => {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+      return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
+    } catch {
+      return false;
+    }
+  });
+  if (alive.length > 0) throw new Error(`processes still alive after stop: ${alive.join(', ')}`);
+}
+rows.push([
+  'stop node-processes (3 processes, 2 of them grandchildren)',
+  `median ${median(stops).toFixed(0)} ms from SIGINT to exit, none left`,
+]);
+
+// 4. The UI in browser mode: page load, and the CPU Chromium takes to draw a live run (the app shares
+// the machine with the workload it measures, so this is work the workload does not get).
+const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+if (process.platform === 'linux' && existsSync(chromiumPath)) {
+  const { chromium } = await import('@playwright/test');
+  const server = spawn(process.execPath, [join(root, 'out/main/web.js'), '--port', '0', '--no-open'], {
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
+  const url = await new Promise((resolve) => {
+    server.stdout.on('data', (d) => {
+      const match = /http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+/.exec(String(d));
+      if (match) resolve(match[0]);
+    });
+  });
+  const browser = await chromium.launch({
+    executablePath: chromiumPath,
+    args: ['--disable-gpu', '--disable-background-networking'],
+  });
+  const loads = [];
+  const cpu = [];
+  for (let i = 0; i < REPEAT; i++) {
+    const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
+    await page.goto(String(url));
+    loads.push(Number(await page.evaluate('performance.getEntriesByType("navigation")[0].loadEventEnd')));
+    await page.getByRole('radio', { name: /node-async/ }).check();
+    await page.getByRole('spinbutton', { name: /Wait per task/ }).fill('4000');
+    await page.getByRole('button', { name: 'Run', exact: true }).click();
+    await page.waitForTimeout(800);
+    const before = chromiumTicks();
+    await page.waitForTimeout(2000);
+    cpu.push((chromiumTicks() - before) / 2);
+    await page.getByRole('button', { name: 'Stop', exact: true }).click();
+    await page.close();
+  }
+  await browser.close();
+  server.kill('SIGTERM');
+  rows.push(['browser mode: page load (navigation start to load event)', `median ${median(loads).toFixed(0)} ms`]);
+  rows.push([
+    'browser mode: Chromium CPU while a run is drawn live (1920×1080, software rendering)',
+    `median ${median(cpu).toFixed(0)}% of one core`,
+  ]);
+}
+
+rmSync(scratch, { recursive: true, force: true });
+console.log(
+  `Machine: ${availableParallelism()} cores (${cpus()[0]?.model ?? 'unknown CPU'}), Node ${process.version}, median of ${REPEAT} runs\n`,
+);
+console.log('| case | result |\n| --- | --- |');
+for (const [name, value] of rows) console.log(`| ${name} | ${value} |`);
