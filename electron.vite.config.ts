@@ -41,7 +41,7 @@ export default defineConfig({
   },
   renderer: {
     root: resolve(here, 'src-renderer'),
-    plugins: [svelte(), csp()],
+    plugins: [svelte({ configFile: false }), csp()],
     build: {
       // Browser mode serves these files over loopback; small is quick.
       minify: true,

@@ -4,7 +4,7 @@ import { BrowserWindow } from 'electron';
 import { webPreferences } from './preferences';
 
 /** Where the renderer comes from: electron-vite's dev server, or the built file. */
-export function rendererUrl(): string {
+function rendererUrl(): string {
   return process.env.ELECTRON_RENDERER_URL ?? pathToFileURL(join(import.meta.dirname, '../renderer/index.html')).href;
 }
 

@@ -10,7 +10,7 @@ import type {
 import type { LaneId, RunId } from '../protocol/ids';
 import type { ParamValues, ScenarioInfo } from '../protocol/scenarios';
 import { MAX_PRINT_CHARS, validateTracerRecord, type TracerRecord } from '../protocol/tracer';
-import { monoNs } from './clock';
+import { monoNs, sinceUs } from './clock';
 import { launch, type ExitInfo, type Launched } from './launch';
 import { planLanes, type ExecutorSpec, type Plan } from './plan';
 import { summarize } from './summary';
@@ -95,7 +95,7 @@ export class Run {
 
   /** Microseconds since this run's zero. */
   nowUs(): number {
-    return Number(monoNs() - this.t0Ns) / 1000;
+    return sinceUs(this.t0Ns);
   }
 
   get running(): boolean {

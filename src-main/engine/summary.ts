@@ -3,7 +3,7 @@ import type { LaneId } from '../protocol/ids';
 import type { Timeline } from './timeline';
 
 /** States in which a lane is executing on a CPU (its own work, or holding its loop). */
-export const EXECUTING: ReadonlySet<SpanState> = new Set(['running', 'blocking']);
+const EXECUTING: ReadonlySet<SpanState> = new Set(['running', 'blocking']);
 
 /**
  * The most intervals open at one instant. An interval ending exactly when

@@ -40,7 +40,7 @@ export interface CommandResults {
 }
 
 /** The command types, for exhaustive switches and validation. */
-export const COMMAND_TYPES = [
+const COMMAND_TYPES = [
   'hello',
   'start-run',
   'stop-run',

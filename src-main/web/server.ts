@@ -27,8 +27,9 @@ export interface WebServer {
 }
 
 /** Only loopback: browser mode is never reachable from another machine. */
-export const HOST = '127.0.0.1';
-const COOKIE = 'kitchen_token';
+const HOST = '127.0.0.1';
+/** Cookies do not tell ports apart, so each server's cookie is named after its port. */
+const cookieName = (port: number): string => `kitchen_token_${port}`;
 /** A command is small; anything bigger is not one. */
 const MAX_MESSAGE_BYTES = 64 * 1024;
 
@@ -60,10 +61,10 @@ function sameToken(given: string | undefined, token: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-function cookieToken(req: IncomingMessage): string | undefined {
+function cookieToken(req: IncomingMessage, port: number): string | undefined {
   for (const part of (req.headers.cookie ?? '').split(';')) {
     const [name, ...value] = part.trim().split('=');
-    if (name === COOKIE) return value.join('=');
+    if (name === cookieName(port)) return value.join('=');
   }
   return undefined;
 }
@@ -98,8 +99,9 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     const url = new URL(req.url ?? '/', `http://${HOST}`);
     const query = url.searchParams.get('token') ?? undefined;
     if (sameToken(query, token)) return { ok: true, viaQuery: true };
-    if (sameToken(cookieToken(req), token)) return { ok: true, viaQuery: false };
-    if (query !== undefined || cookieToken(req) !== undefined) {
+    const cookie = cookieToken(req, port);
+    if (sameToken(cookie, token)) return { ok: true, viaQuery: false };
+    if (query !== undefined || cookie !== undefined) {
       return { ok: false, status: 403, reason: 'wrong token' };
     }
     return { ok: false, status: 401, reason: 'missing token: open the URL the server printed' };
@@ -111,7 +113,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       // Keep the token in a cookie and take it out of the address bar (it is on a projector).
       res.writeHead(303, {
         ...SECURITY_HEADERS,
-        'Set-Cookie': `${COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`,
+        'Set-Cookie': `${cookieName(port)}=${token}; HttpOnly; SameSite=Strict; Path=/`,
         Location: url.pathname,
       });
       res.end();

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures';
 
@@ -40,6 +41,15 @@ test('pick a scenario, run it, watch lanes appear live, stop it', async ({ page,
   await expect(summary(page)).toContainText('Every thread and process it started was ended.');
   await expect(lanes.getByText(/stopped|killed/).first()).toBeVisible();
   await page.screenshot({ path: testInfo.outputPath('stopped-1920x1080.png') });
+
+  // The stopped run can still be saved as a Chrome trace.
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Save trace' }).click(),
+  ]);
+  expect(download.suggestedFilename()).toMatch(/^node-processes-.*\.trace\.json$/);
+  const trace = JSON.parse(readFileSync(await download.path(), 'utf8'));
+  expect(trace.traceEvents.filter((e: { ph: string }) => e.ph === 'X').length).toBeGreaterThan(3);
   expect(problems).toEqual([]);
 });
 

@@ -1,11 +1,11 @@
 import { describe, expect, test } from 'vitest';
-import type { EngineEvent, LaneInfo } from '../../src-main/protocol/events';
-import type { LaneId, RunId, ScenarioId } from '../../src-main/protocol/ids';
+import type { EngineEvent } from '../../src-main/protocol/events';
 import { drawInstants, drawSpans, xOf, type Ctx, type SpanStyle } from '../../src-renderer/gantt/draw';
 import { layoutRows, rowAt } from '../../src-renderer/gantt/layout';
 import { niceCeil, tickLabel } from '../../src-renderer/lib/format';
-import { RunModel } from '../../src-renderer/lib/run-model';
+import type { RunModel } from '../../src-renderer/lib/run-model';
 import { EXECUTING_INDICES, STATE_COLORS } from '../../src-renderer/lib/states';
+import { id, lane, modelOf } from './fixtures';
 
 /** A canvas context that records what was drawn. */
 function recorder(): Ctx & { rects: { x: number; y: number; w: number; h: number; fill: unknown }[]; texts: string[] } {
@@ -40,40 +40,18 @@ function recorder(): Ctx & { rects: { x: number; y: number; w: number; h: number
   return ctx as unknown as Ctx & typeof ctx;
 }
 
-const info = (laneId: number, name: string): LaneInfo => ({
-  laneId: laneId as LaneId,
-  name,
-  kind: 'thread',
-  pid: 1,
-  tid: 2 + laneId,
-  parentLaneId: null,
-  spawnedUs: 0,
-});
-const id = (n: number) => n as LaneId;
-
 function model(): RunModel {
-  const m = new RunModel({
-    type: 'run-started',
-    runId: 'r' as RunId,
-    scenarioId: 's' as ScenarioId,
-    title: 'T',
-    params: {},
-    cores: 2,
-    platform: 'linux',
-    t0MonoNs: '0',
-  });
   const events: EngineEvent[] = [
-    { type: 'lane-added', lane: info(0, 'A') },
-    { type: 'lane-added', lane: info(1, 'B') },
-    { type: 'lane-ready', laneId: id(0), tsUs: 100, pid: 1, tid: 2 },
-    { type: 'lane-ready', laneId: id(1), tsUs: 100, pid: 1, tid: 3 },
+    { type: 'lane-added', lane: lane(0, 'A', 'thread') },
+    { type: 'lane-added', lane: lane(1, 'B', 'thread') },
+    { type: 'lane-ready', laneId: id(0), tsUs: 100, pid: 7, tid: 2 },
+    { type: 'lane-ready', laneId: id(1), tsUs: 100, pid: 7, tid: 3 },
     // A ran 900 µs with 880 µs on a CPU; B ran 900 µs but got only 300 µs of CPU.
     { type: 'state', laneId: id(0), tsUs: 1000, state: 'waiting', detail: null, closedCpuUs: 880 },
     { type: 'state', laneId: id(1), tsUs: 1000, state: 'waiting', detail: null, closedCpuUs: 300 },
     { type: 'output', laneId: id(0), tsUs: 1000, stream: 'stdout', text: 'Task 1 is running' },
   ];
-  for (const e of events) m.apply(e);
-  return m;
+  return modelOf(events, 's');
 }
 
 const style: SpanStyle = { colors: STATE_COLORS, executing: EXECUTING_INDICES, shared: 'HATCH' };

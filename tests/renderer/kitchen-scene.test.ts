@@ -1,35 +1,14 @@
 import { describe, expect, test } from 'vitest';
-import type { EngineEvent, LaneInfo } from '../../src-main/protocol/events';
-import type { LaneId, RunId, ScenarioId } from '../../src-main/protocol/ids';
+import type { EngineEvent } from '../../src-main/protocol/events';
 import { sceneAt, stationCaption } from '../../src-renderer/kitchen/scene';
-import { RunModel } from '../../src-renderer/lib/run-model';
-
-const id = (n: number) => n as LaneId;
-const task = (laneId: number, name: string): LaneInfo => ({
-  laneId: laneId as LaneId,
-  name,
-  kind: 'task',
-  pid: 7,
-  tid: null,
-  parentLaneId: null,
-  spawnedUs: 0,
-});
+import type { RunModel } from '../../src-renderer/lib/run-model';
+import { id, lane, modelOf } from './fixtures';
 
 /** One cook (a loop thread), two dishes: dish 1 chops while dish 2 waits for the cook, then dish 1 boils. */
 function oneCook(): RunModel {
-  const m = new RunModel({
-    type: 'run-started',
-    runId: 'r' as RunId,
-    scenarioId: 'chef-concurrent' as ScenarioId,
-    title: 'One cook',
-    params: {},
-    cores: 2,
-    platform: 'linux',
-    t0MonoNs: '0',
-  });
   const events: EngineEvent[] = [
-    { type: 'lane-added', lane: task(0, 'Dish 1') },
-    { type: 'lane-added', lane: task(1, 'Dish 2') },
+    { type: 'lane-added', lane: lane(0, 'Dish 1') },
+    { type: 'lane-added', lane: lane(1, 'Dish 2') },
     { type: 'lane-ready', laneId: id(0), tsUs: 50, pid: 7, tid: 8 },
     { type: 'lane-ready', laneId: id(1), tsUs: 50, pid: 7, tid: 8 },
     { type: 'state', laneId: id(1), tsUs: 50, state: 'blocked', detail: 'waiting for the cook', closedCpuUs: null },
@@ -37,8 +16,7 @@ function oneCook(): RunModel {
     { type: 'state', laneId: id(0), tsUs: 500, state: 'waiting', detail: 'water boiling', closedCpuUs: 430 },
     { type: 'state', laneId: id(1), tsUs: 500, state: 'running', detail: 'chopping vegetables', closedCpuUs: null },
   ];
-  for (const e of events) m.apply(e);
-  return m;
+  return modelOf(events);
 }
 
 describe('kitchen scene', () => {

@@ -1,45 +1,20 @@
 import { describe, expect, test } from 'vitest';
-import type { EngineEvent, LaneInfo } from '../../src-main/protocol/events';
-import type { LaneId, RunId, ScenarioId } from '../../src-main/protocol/ids';
-import { RunModel } from '../../src-renderer/lib/run-model';
-
-const started: Extract<EngineEvent, { type: 'run-started' }> = {
-  type: 'run-started',
-  runId: 'r1' as RunId,
-  scenarioId: 'chef-concurrent' as ScenarioId,
-  title: 'One cook',
-  params: {},
-  cores: 2,
-  platform: 'linux',
-  t0MonoNs: '0',
-};
-
-const lane = (laneId: number, name: string, spawnedUs: number): LaneInfo => ({
-  laneId: laneId as LaneId,
-  name,
-  kind: 'task',
-  pid: 10,
-  tid: null,
-  parentLaneId: null,
-  spawnedUs,
-});
-
-const id = (n: number) => n as LaneId;
+import type { EngineEvent } from '../../src-main/protocol/events';
+import type { RunModel } from '../../src-renderer/lib/run-model';
+import { id, lane, modelOf } from './fixtures';
 
 function model(): RunModel {
-  const m = new RunModel(started, 2);
   const events: EngineEvent[] = [
-    { type: 'lane-added', lane: lane(0, 'Dish 1', 0) },
-    { type: 'lane-added', lane: lane(1, 'Dish 2', 0) },
-    { type: 'lane-ready', laneId: id(0), tsUs: 100, pid: 10, tid: 11 },
-    { type: 'lane-ready', laneId: id(1), tsUs: 100, pid: 10, tid: 11 },
+    { type: 'lane-added', lane: lane(0, 'Dish 1') },
+    { type: 'lane-added', lane: lane(1, 'Dish 2') },
+    { type: 'lane-ready', laneId: id(0), tsUs: 100, pid: 7, tid: 11 },
+    { type: 'lane-ready', laneId: id(1), tsUs: 100, pid: 7, tid: 11 },
     { type: 'state', laneId: id(1), tsUs: 100, state: 'blocked', detail: 'waiting for the cook', closedCpuUs: null },
     { type: 'state', laneId: id(0), tsUs: 400, state: 'waiting', detail: 'water boiling', closedCpuUs: 290 },
     { type: 'state', laneId: id(1), tsUs: 400, state: 'running', detail: 'chopping', closedCpuUs: null },
     { type: 'output', laneId: id(1), tsUs: 450, stream: 'stdout', text: 'hello' },
   ];
-  for (const e of events) m.apply(e);
-  return m;
+  return modelOf(events);
 }
 
 describe('RunModel', () => {

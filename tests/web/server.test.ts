@@ -15,7 +15,7 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-const cookie = () => `kitchen_token=${server.token}`;
+const cookie = () => `kitchen_token_${server.port}=${server.token}`;
 
 /** fetch cannot set Host; a plain request can. */
 const statusWithHost = (host: string) =>
@@ -35,7 +35,7 @@ describe('browser-mode server', () => {
     expect((await fetch(`${origin}/`)).status).toBe(401);
     expect((await fetch(`${origin}/assets/x.js`)).status).toBe(401);
     expect((await fetch(`${origin}/?token=wrong`)).status).toBe(403);
-    expect((await fetch(`${origin}/`, { headers: { cookie: 'kitchen_token=wrong' } })).status).toBe(403);
+    expect((await fetch(`${origin}/`, { headers: { cookie: `kitchen_token_${server.port}=wrong` } })).status).toBe(403);
     // A page on another name that resolves to 127.0.0.1 (DNS rebinding) sends its own Host.
     expect(await statusWithHost('evil.example')).toBe(403);
     expect(await statusWithHost(`localhost:${server.port}`)).toBe(200);

@@ -149,6 +149,40 @@ const lockedWork = param({
   help: 'Million hash rounds each thread computes while holding one shared lock.',
 });
 
+/**
+ * The notebook's threading and multiprocessing examples, the Node way: a
+ * main thread or process starts one worker per task and joins them all.
+ */
+function mainAndWorkers(kind: 'thread' | 'process', p: ParamValues, workerSteps: (n: number) => Step[]): Plan {
+  const noun = kind === 'thread' ? 'threads' : 'processes';
+  const title = kind === 'thread' ? 'Thread' : 'Process';
+  return {
+    executors: [
+      {
+        kind,
+        lanes: [
+          {
+            key: 'main',
+            name: `Main ${kind}`,
+            steps: [
+              { op: 'print', text: `Main: starting ${noun}` },
+              {
+                op: 'spawn',
+                executors: range(p.tasks).map((n) => ({
+                  kind,
+                  lanes: [{ key: `task${n}`, name: `${title} ${n}`, steps: workerSteps(n) }],
+                })),
+              },
+              { op: 'join', label: `join(): waiting for the ${noun}` },
+              { op: 'print', text: `Main: all ${noun} joined` },
+            ],
+          },
+        ],
+      },
+    ],
+  };
+}
+
 const nodeThreads: Scenario = {
   info: {
     id: id('node-threads'),
@@ -159,43 +193,14 @@ const nodeThreads: Scenario = {
       'queue up (blocked) for the shared lock, and the main thread is blocked in join until they finish.',
     params: [tasks, work, wait(300), lockedWork],
   },
-  plan: (p) => ({
-    executors: [
-      {
-        kind: 'thread',
-        lanes: [
-          {
-            key: 'main',
-            name: 'Main thread',
-            steps: [
-              { op: 'print', text: 'Main: starting threads' },
-              {
-                op: 'spawn',
-                executors: range(p.tasks).map((n) => ({
-                  kind: 'thread',
-                  lanes: [
-                    {
-                      key: `task${n}`,
-                      name: `Thread ${n}`,
-                      steps: [
-                        { op: 'print', text: `Task ${n} is running` },
-                        { op: 'cpu', mops: p.work, label: 'computing' },
-                        { op: 'sleep', ms: p.waitMs, label: 'sleeping (like I/O)' },
-                        { op: 'locked', mops: p.locked, label: 'updating the shared total' },
-                        { op: 'print', text: `Task ${n} is complete` },
-                      ],
-                    },
-                  ],
-                })),
-              },
-              { op: 'join', label: 'join(): waiting for the threads' },
-              { op: 'print', text: 'Main: all threads joined' },
-            ],
-          },
-        ],
-      },
-    ],
-  }),
+  plan: (p) =>
+    mainAndWorkers('thread', p, (n) => [
+      { op: 'print', text: `Task ${n} is running` },
+      { op: 'cpu', mops: p.work, label: 'computing' },
+      { op: 'sleep', ms: p.waitMs, label: 'sleeping (like I/O)' },
+      { op: 'locked', mops: p.locked, label: 'updating the shared total' },
+      { op: 'print', text: `Task ${n} is complete` },
+    ]),
 };
 
 const nodeProcesses: Scenario = {
@@ -208,42 +213,13 @@ const nodeProcesses: Scenario = {
       'each pays a start-up cost (starting), and the main process is blocked in join until they exit.',
     params: [tasks, work, wait(300)],
   },
-  plan: (p) => ({
-    executors: [
-      {
-        kind: 'process',
-        lanes: [
-          {
-            key: 'main',
-            name: 'Main process',
-            steps: [
-              { op: 'print', text: 'Main: starting processes' },
-              {
-                op: 'spawn',
-                executors: range(p.tasks).map((n) => ({
-                  kind: 'process',
-                  lanes: [
-                    {
-                      key: `task${n}`,
-                      name: `Process ${n}`,
-                      steps: [
-                        { op: 'print', text: `Task ${n} is running` },
-                        { op: 'cpu', mops: p.work, label: 'computing' },
-                        { op: 'sleep', ms: p.waitMs, label: 'sleeping (like I/O)' },
-                        { op: 'print', text: `Task ${n} is complete` },
-                      ],
-                    },
-                  ],
-                })),
-              },
-              { op: 'join', label: 'join(): waiting for the processes' },
-              { op: 'print', text: 'Main: all processes joined' },
-            ],
-          },
-        ],
-      },
-    ],
-  }),
+  plan: (p) =>
+    mainAndWorkers('process', p, (n) => [
+      { op: 'print', text: `Task ${n} is running` },
+      { op: 'cpu', mops: p.work, label: 'computing' },
+      { op: 'sleep', ms: p.waitMs, label: 'sleeping (like I/O)' },
+      { op: 'print', text: `Task ${n} is complete` },
+    ]),
 };
 
 const nodeAsync: Scenario = {

@@ -1,6 +1,7 @@
 import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promises';
 import type { SpanState } from '../../protocol/events';
 import type { TracerRecord } from '../../protocol/tracer';
+import { sinceUs } from '../clock';
 import { launch, type Launched } from '../launch';
 import type { ExecutorSpec, LaneSpec, Step, WorkloadInit } from '../plan';
 import { crunch, threadCpuUs } from './cpu';
@@ -219,7 +220,7 @@ export async function runExecutor(init: WorkloadInit, reporter: Reporter, entry:
     lateDetail:
       init.executor.busyDetail ??
       (init.executor.kind === 'loop' ? 'ready; the event loop is busy' : 'ready; waiting for a CPU'),
-    nowUs: () => Number(process.hrtime.bigint() - t0) / 1000,
+    nowUs: () => sinceUs(t0),
   };
   const runners = init.executor.lanes.map((lane) => new LaneRunner(lane, ctx));
   const readyUs = ctx.nowUs();
