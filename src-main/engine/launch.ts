@@ -44,6 +44,16 @@ function lines(stream: Readable | null, onLine: (line: string) => void): Promise
   return once(reader, 'close').then(() => undefined);
 }
 
+/** Reads an executor's stray stdout and stderr line by line, if the launcher wants them. */
+function captureOutput(
+  stdout: Readable | null,
+  stderr: Readable | null,
+  onOutput: LaunchOptions['onOutput'],
+): Promise<void>[] {
+  if (!onOutput) return [];
+  return [lines(stdout, (l) => onOutput('stdout', l)), lines(stderr, (l) => onOutput('stderr', l))];
+}
+
 function parseRecord(line: string): unknown {
   try {
     return JSON.parse(line);
@@ -60,10 +70,7 @@ function launchThread(init: WorkloadInit, options: LaunchOptions): Launched {
     stderr: capture,
   });
   worker.on('message', options.onRecord);
-  const onOutput = options.onOutput;
-  const outputs = onOutput
-    ? [lines(worker.stdout, (l) => onOutput('stdout', l)), lines(worker.stderr, (l) => onOutput('stderr', l))]
-    : [];
+  const outputs = captureOutput(worker.stdout, worker.stderr, options.onOutput);
   let failure: Error | null = null;
   worker.on('error', (err) => {
     failure = err;
@@ -71,7 +78,7 @@ function launchThread(init: WorkloadInit, options: LaunchOptions): Launched {
   const exit = new Promise<number>((resolve) => worker.once('exit', resolve));
   const exited = exit.then(async (code) => {
     await Promise.all(outputs);
-    if (failure) onOutput?.('stderr', String(failure.stack ?? failure));
+    if (failure) options.onOutput?.('stderr', String(failure.stack ?? failure));
     return { code, signal: null };
   });
   return {
@@ -93,14 +100,11 @@ function launchProcess(init: WorkloadInit, options: LaunchOptions): Launched {
     windowsHide: true,
   });
   const records = lines(child.stdio[RECORD_FD] as Readable, (l) => options.onRecord(parseRecord(l)));
-  const onOutput = options.onOutput;
-  const outputs = onOutput
-    ? [lines(child.stdout, (l) => onOutput('stdout', l)), lines(child.stderr, (l) => onOutput('stderr', l))]
-    : [];
+  const outputs = captureOutput(child.stdout, child.stderr, options.onOutput);
   const exit = new Promise<ExitInfo>((resolve) => {
     child.on('exit', (code, signal) => resolve({ code, signal }));
     child.once('error', (err) => {
-      onOutput?.('stderr', `could not start a process: ${err.message}`);
+      options.onOutput?.('stderr', `could not start a process: ${err.message}`);
       resolve({ code: null, signal: null });
     });
   });

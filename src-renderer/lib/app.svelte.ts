@@ -22,7 +22,7 @@ export class AppState {
   params = $state<Record<string, Record<string, number>>>({});
   /** The run on screen (live or the last one). */
   current = $state.raw<RunModel | null>(null);
-  /** The latest run of each scenario, for side-by-side comparison. */
+  /** The latest run of each scenario (the current one included), for side-by-side comparison. */
   latest = $state.raw<Readonly<Record<string, RunModel>>>({});
   /** Bumped whenever a run model changed in place. */
   version = $state(0);
@@ -42,10 +42,7 @@ export class AppState {
   readonly shown: RunModel[] = $derived.by(() => {
     void this.version;
     if (isChef(this.selectedId)) {
-      return CHEF_PAIR.flatMap((id) => {
-        const model = this.current?.scenarioId === id ? this.current : this.latest[id];
-        return model ? [model] : [];
-      });
+      return CHEF_PAIR.flatMap((id) => (this.latest[id] ? [this.latest[id]] : []));
     }
     return this.current?.scenarioId === this.selectedId ? [this.current] : [];
   });
@@ -58,12 +55,11 @@ export class AppState {
     });
   }
 
-  /** Hello and the current run's snapshot: on start and after a reconnect. */
-  async sync(): Promise<void> {
+  /** Hello and the current run's snapshot: whenever the link opens (start, reconnect). */
+  private async sync(): Promise<void> {
     try {
       this.hello = await this.bridge.hello();
-      const snapshot = await this.bridge.snapshot();
-      if (snapshot) this.adopt(snapshot);
+      await this.resync();
     } catch (err) {
       this.error = `Could not reach the engine: ${(err as Error).message}`;
     }
@@ -105,7 +101,7 @@ export class AppState {
     if (!model.running) this.next();
   }
 
-  /** A batch went missing: rebuild the run from a snapshot rather than show a wrong picture. */
+  /** Rebuilds the run from a snapshot: on connect, or when a batch went missing (rather than show a wrong picture). */
   private async resync(): Promise<void> {
     const snapshot = await this.bridge.snapshot();
     if (snapshot) this.adopt(snapshot);
