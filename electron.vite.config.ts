@@ -27,6 +27,7 @@ export default defineConfig({
           cli: resolve(here, 'src-main/cli/main.ts'),
           web: resolve(here, 'src-main/web/main.ts'),
           workload: resolve(here, 'src-main/engine/workload/entry.ts'),
+          sampler: resolve(here, 'src-main/engine/sampler/entry.ts'),
         },
       },
     },

@@ -9,7 +9,8 @@ export function formatUs(us: number): string {
 
 const pad = (s: string, n: number): string => (s.length >= n ? s : s + ' '.repeat(n - s.length));
 const lpad = (s: string, n: number): string => (s.length >= n ? s : ' '.repeat(n - s.length) + s);
-const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+const plural = (n: number, word: string): string =>
+  `${n} ${n === 1 ? word : word.endsWith('s') ? `${word}es` : `${word}s`}`;
 
 /** The run summary as the CLI prints it. */
 export function formatSummary(scenarioId: string, reason: RunEndReason, message: string | null, s: RunSummary): string {
@@ -19,9 +20,17 @@ export function formatSummary(scenarioId: string, reason: RunEndReason, message:
     `  CPU time           ${formatUs(s.cpuUs)} (${s.coresBusy.toFixed(2)} of ${plural(s.cores, 'core')} busy on average)`,
     `  parallelism        ${plural(s.peakRunning, 'lane')} running at the same instant, at most (${s.peakCores.toFixed(2)} cores' worth of CPU)`,
     `  concurrency        ${plural(s.peakAlive, 'lane')} alive at the same instant, at most`,
-    `  one after another  ${formatUs(s.sequentialUs)} → speedup ${s.speedup.toFixed(2)}×`,
+    ...(s.workers
+      ? [
+          `  the workers        ${plural(s.workers.count, s.workers.kind)}, ${s.workers.coresBusy.toFixed(2)} cores busy on average while they ran`,
+        ]
+      : []),
+    ...(s.samplingHz ? [`  OS sampling        ${s.samplingHz} Hz`] : []),
+    s.sequentialUs === null || s.speedup === null
+      ? '  one after another  unknown (a traced script does not say how long its parts take alone)'
+      : `  one after another  ${formatUs(s.sequentialUs)} → speedup ${s.speedup.toFixed(2)}×`,
     '',
-    `  ${pad('lane', 28)}${['cpu', 'starting', 'running', 'waiting', 'blocked', 'blocking'].map((h) => lpad(h, 10)).join('')}`,
+    `  ${pad('lane', 28)}${['cpu', 'starting', 'running', 'waiting', 'blocked', 'GIL wait', 'blocking'].map((h) => lpad(h, 10)).join('')}`,
   ];
   for (const lane of s.lanes) {
     const cells = [
@@ -30,6 +39,7 @@ export function formatSummary(scenarioId: string, reason: RunEndReason, message:
       formatUs(lane.stateUs.running),
       formatUs(lane.stateUs.waiting),
       formatUs(lane.stateUs.blocked),
+      formatUs(lane.stateUs['gil-wait']),
       formatUs(lane.stateUs.blocking),
     ];
     lines.push(`  ${pad(lane.name.slice(0, 27), 28)}${cells.map((c) => lpad(c, 10)).join('')}`);

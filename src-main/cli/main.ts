@@ -1,12 +1,15 @@
 /**
- * `kitchen`: the engine on the command line. Lists scenarios, runs one
- * headless with live output, prints its summary and writes a Chrome trace.
+ * `kitchen`: the engine on the command line. Lists scenarios, runs one or
+ * traces a Python script headless, prints output and a summary, and writes
+ * a Chrome trace.
  */
 import { writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { Command as Program } from 'commander';
 import { APP } from '../app-info';
 import { Engine, EngineStateError } from '../engine/engine';
+import { builtLayout } from '../engine/layout';
+import type { Run } from '../engine/run';
 import type { EngineEvent, LaneInfo } from '../protocol/events';
 import { ValidationError } from '../protocol/validate';
 import { formatSummary, formatUs } from './format';
@@ -16,42 +19,47 @@ import { parseParam } from './params';
 const EXIT = { ok: 0, failed: 1, usage: 2, interrupted: 130 } as const;
 
 function engine(): Engine {
-  return new Engine({ entry: join(import.meta.dirname, 'workload.js'), transport: 'browser', version: APP.version });
+  return new Engine({ ...builtLayout(import.meta.dirname), transport: 'browser', version: APP.version });
 }
 
-function printEvent(event: EngineEvent, lanes: Map<number, LaneInfo>): void {
-  const name = (id: number) => lanes.get(id)?.name ?? `lane ${id}`;
-  switch (event.type) {
-    case 'lane-added':
-      lanes.set(event.lane.laneId, event.lane);
-      return;
-    case 'output': {
-      const line = `${formatUs(event.tsUs).padStart(9)}  ${name(event.laneId)} │ ${event.text}`;
-      if (event.stream === 'stderr') process.stderr.write(line + '\n');
-      else process.stdout.write(line + '\n');
-      return;
-    }
-    case 'lane-ended': {
-      const o = event.outcome;
-      if (o.kind === 'error')
-        process.stderr.write(`${formatUs(event.tsUs).padStart(9)}  ${name(event.laneId)} failed: ${o.message}\n`);
-      return;
-    }
-    default:
-      return;
-  }
-}
-
-async function runCommand(
-  scenarioId: string,
-  options: { param: Record<string, number>; out?: string },
-): Promise<number> {
-  const kitchen = engine();
+/** Live output: printed lines (and, for scenarios, the console) as they happen. */
+function printer(console: boolean): (event: EngineEvent) => void {
   const lanes = new Map<number, LaneInfo>();
-  kitchen.onBatch((batch) => {
-    for (const event of batch.events) printEvent(event, lanes);
-  });
-  const run = kitchen.start(scenarioId, options.param);
+  const name = (id: number) => lanes.get(id)?.name ?? `lane ${id}`;
+  return (event) => {
+    switch (event.type) {
+      case 'lane-added':
+        lanes.set(event.lane.laneId, event.lane);
+        return;
+      case 'output':
+        if (console)
+          process.stdout.write(`${formatUs(event.tsUs).padStart(9)}  ${name(event.laneId)} │ ${event.text}\n`);
+        return;
+      case 'console':
+        if (console && event.stream === 'stderr') process.stderr.write(`${event.text}\n`);
+        return;
+      case 'lane-ended': {
+        const o = event.outcome;
+        if (o.kind === 'error' && console) {
+          process.stderr.write(
+            `${formatUs(event.tsUs).padStart(9)}  ${name(event.laneId)} failed: ${o.message.split('\n')[0]}\n`,
+          );
+        }
+        return;
+      }
+      default:
+        return;
+    }
+  };
+}
+
+/** Waits for the run (SIGINT stops it), prints the summary, writes the trace. */
+async function finish(
+  kitchen: Engine,
+  run: Run,
+  out: string | undefined,
+  report: NodeJS.WriteStream,
+): Promise<{ interrupted: boolean }> {
   let interrupted = false;
   const onSignal = () => {
     interrupted = true;
@@ -66,15 +74,63 @@ async function runCommand(
   const ended = run.events.findLast((e) => e.type === 'run-ended');
   const reason = ended?.type === 'run-ended' ? ended.reason : 'failed';
   const message = ended?.type === 'run-ended' ? ended.message : null;
-  process.stdout.write(`\n${formatSummary(scenarioId, reason, message, summary)}\n`);
-  if (options.out) {
-    const trace = kitchen.exportTrace(run.runId);
-    const path = resolve(options.out);
-    writeFileSync(path, trace.json);
-    process.stdout.write(`\nTrace written to ${path}: open it in the Perfetto UI or chrome://tracing.\n`);
+  const name = run.scenario.id === 'script' ? run.scenario.title : run.scenario.id;
+  report.write(`\n${formatSummary(name, reason, message, summary)}\n`);
+  if (out) {
+    const path = resolve(out);
+    writeFileSync(path, kitchen.exportTrace(run.runId).json);
+    report.write(`\nTrace written to ${path}: open it in the Perfetto UI or chrome://tracing.\n`);
   }
+  return { interrupted };
+}
+
+async function runCommand(
+  scenarioId: string,
+  options: { param: Record<string, number>; out?: string },
+): Promise<number> {
+  const kitchen = engine();
+  const print = printer(true);
+  kitchen.onBatch((batch) => batch.events.forEach(print));
+  const run = await kitchen.start(scenarioId, options.param);
+  const { interrupted } = await finish(kitchen, run, options.out, process.stdout);
   if (interrupted) return EXIT.interrupted;
-  return reason === 'completed' ? EXIT.ok : EXIT.failed;
+  const ended = run.events.findLast((e) => e.type === 'run-ended');
+  return ended?.type === 'run-ended' && ended.reason === 'completed' ? EXIT.ok : EXIT.failed;
+}
+
+/**
+ * `kitchen trace -- python3 [interpreter options] script.py [args]`: the
+ * script's own stdout and stderr pass straight through; the summary goes to
+ * stderr; the exit code is the script's.
+ */
+async function traceCommand(command: string[], options: { out?: string }): Promise<number> {
+  const [python, ...rest] = command;
+  const scriptAt = rest.findIndex((arg) => !arg.startsWith('-'));
+  const flags = scriptAt < 0 ? rest : rest.slice(0, scriptAt);
+  if (flags.some((f) => f === '-m' || f === '-c') || scriptAt < 0) {
+    throw new ValidationError(
+      'command',
+      'expected `python [options] script.py [args]` (a script file; -m and -c are not traced)',
+    );
+  }
+  const kitchen = engine();
+  const run = await kitchen.startScript({
+    script: rest[scriptAt],
+    args: rest.slice(scriptAt + 1),
+    interpreterArgs: flags,
+    python,
+    cwd: process.cwd(),
+    passthrough: true,
+  });
+  // The script's own stdout is passed through: the summary goes to stderr.
+  const { interrupted } = await finish(kitchen, run, options.out, process.stderr);
+  if (interrupted) return EXIT.interrupted;
+  // The main process is the first lane: its exit is the script's.
+  const main = run.events.find((e) => e.type === 'lane-ended' && e.laneId === 0);
+  if (main?.type !== 'lane-ended') return EXIT.failed;
+  const o = main.outcome;
+  if (o.kind === 'exited') return o.code ?? (o.signal ? 128 : EXIT.failed);
+  return o.kind === 'error' ? EXIT.failed : EXIT.ok;
 }
 
 /** The command-line program. */
@@ -82,6 +138,7 @@ function program(): Program {
   const cli = new Program('kitchen')
     .description(`${APP.name}: run real concurrent workloads and trace what they did.`)
     .version(APP.version)
+    .enablePositionalOptions()
     .showHelpAfterError();
   cli
     .command('scenarios')
@@ -90,7 +147,7 @@ function program(): Program {
       for (const s of engine().scenarios()) {
         process.stdout.write(`${s.id.padEnd(18)} ${s.summary}\n`);
         const params = s.params.map((p) => `${p.key}=${p.default}`).join(' ');
-        process.stdout.write(`${''.padEnd(18)} params: ${params}\n`);
+        process.stdout.write(`${''.padEnd(18)} ${s.runtime} · params: ${params}\n`);
       }
     });
   cli
@@ -101,6 +158,15 @@ function program(): Program {
     .option('-o, --out <file>', 'write a Chrome Trace Event JSON file')
     .action(async (scenarioId: string, options: { param: Record<string, number>; out?: string }) => {
       process.exitCode = await runCommand(scenarioId, options);
+    });
+  cli
+    .command('trace')
+    .description('trace a Python script: kitchen trace [--out trace.json] -- python3 script.py [args]')
+    .argument('<command...>', 'the interpreter, its options, the script and its arguments')
+    .option('-o, --out <file>', 'write a Chrome Trace Event JSON file')
+    .passThroughOptions()
+    .action(async (command: string[], options: { out?: string }) => {
+      process.exitCode = await traceCommand(command, options);
     });
   return cli;
 }
@@ -115,6 +181,11 @@ async function main(): Promise<void> {
     await program().parseAsync(process.argv);
   } catch (err) {
     if (err instanceof ValidationError || err instanceof EngineStateError) {
+      process.stderr.write(`kitchen: ${err.message}\n`);
+      process.exitCode = EXIT.usage;
+      return;
+    }
+    if (err instanceof Error && err.message.startsWith('No usable Python')) {
       process.stderr.write(`kitchen: ${err.message}\n`);
       process.exitCode = EXIT.usage;
       return;

@@ -1,4 +1,4 @@
-import { ipcMain, type BrowserWindow, type IpcMainInvokeEvent } from 'electron';
+import { dialog, ipcMain, type BrowserWindow, type IpcMainInvokeEvent } from 'electron';
 import type { Engine } from '../engine/engine';
 import { IPC, validateCommand, type Reply } from '../protocol/commands';
 import { isAppUrl } from './window';
@@ -25,11 +25,25 @@ export function setupIpc(engine: Engine, window: BrowserWindow): () => void {
       return { ok: false, error: (err as Error).message };
     }
   });
+  // The one thing only the desktop app can do: the system's open dialog, for a script to trace.
+  ipcMain.handle(IPC.pickScript, async (event): Promise<string | null> => {
+    if (!trustedSender(event, window)) return null;
+    const picked = await dialog.showOpenDialog(window, {
+      title: 'Trace a Python script',
+      properties: ['openFile'],
+      filters: [
+        { name: 'Python scripts', extensions: ['py', 'pyw'] },
+        { name: 'All files', extensions: ['*'] },
+      ],
+    });
+    return picked.canceled ? null : (picked.filePaths[0] ?? null);
+  });
   const unsubscribe = engine.onBatch((batch) => {
     if (!window.isDestroyed()) window.webContents.send(IPC.batch, batch);
   });
   return () => {
     unsubscribe();
     ipcMain.removeHandler(IPC.command);
+    ipcMain.removeHandler(IPC.pickScript);
   };
 }

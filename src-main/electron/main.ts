@@ -2,19 +2,16 @@
  * The Electron composition root: thin glue that wires the shared engine to
  * one sandboxed window. All real work is in the engine.
  */
-import { join } from 'node:path';
 import { app, BrowserWindow } from 'electron';
 import { APP } from '../app-info';
 import { Engine } from '../engine/engine';
+import { builtLayout } from '../engine/layout';
 import { setupIpc } from './ipc';
 import { setupMenu } from './menu';
 import { setupSecurity } from './security';
 import { createMainWindow, isAppUrl } from './window';
 
-/** Packaged apps unpack the workload beside the asar: threads and processes cannot load from inside it. */
-const entry = join(import.meta.dirname, 'workload.js').replace(`app.asar${'/'}`, `app.asar.unpacked/`);
-
-const engine = new Engine({ entry, transport: 'electron', version: APP.version });
+const engine = new Engine({ ...builtLayout(import.meta.dirname), transport: 'electron', version: APP.version });
 
 if (!app.requestSingleInstanceLock()) app.quit();
 

@@ -1,12 +1,16 @@
 import { randomUUID } from 'node:crypto';
+import { stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
-import type { Command, CommandResults, Hello, TraceFile } from '../protocol/commands';
+import { basename, dirname, resolve } from 'node:path';
+import type { Command, CommandResults, Hello, PythonInfo, PythonStatus, TraceFile } from '../protocol/commands';
 import type { EventBatch, RunSnapshot } from '../protocol/events';
 import type { RunId, ScenarioId } from '../protocol/ids';
-import { resolveParams, type ScenarioInfo } from '../protocol/scenarios';
+import { resolveParams, type ParamValues, type ScenarioInfo } from '../protocol/scenarios';
 import { ValidationError } from '../protocol/validate';
-import { Run } from './run';
-import { SCENARIOS, type Scenario } from './scenarios/index';
+import { findPython } from './python/interpreter';
+import { PythonSource } from './python/python-source';
+import { Run, type RunSource } from './run';
+import { SCENARIOS, type Scenario, type ScenarioContext } from './scenarios/index';
 import { summarize } from './summary';
 import { buildTimeline } from './timeline';
 import { toChromeTrace } from './trace-export';
@@ -15,6 +19,10 @@ import { toChromeTrace } from './trace-export';
 export interface EngineOptions {
   /** The built workload entry script (`out/main/workload.js`). */
   readonly entry: string;
+  /** The built sampler entry (`out/main/sampler.js`). */
+  readonly samplerEntry: string;
+  /** resources/python: the tracer and the lesson scripts. */
+  readonly pythonDir: string;
   readonly transport: Hello['transport'];
   readonly version: string;
   /** Defaults to the machine's logical cores. */
@@ -28,9 +36,33 @@ export class EngineStateError extends Error {
   override name = 'EngineStateError';
 }
 
+/** How to run a script of the user's under the tracer. */
+export interface ScriptRequest {
+  readonly script: string;
+  readonly args: readonly string[];
+  /** Interpreter options before the script (`-X dev`). */
+  readonly interpreterArgs?: readonly string[];
+  /** An interpreter to use for this run only (`kitchen trace -- python3.12 …`). */
+  readonly python?: string;
+  /** Working directory; defaults to the script's folder. */
+  readonly cwd?: string;
+  /** Let the script's output through to this process (the CLI) rather than the console. */
+  readonly passthrough?: boolean;
+}
+
 type Listener = (batch: EventBatch) => void;
 
 const KEEP_RUNS = 8;
+
+/** A script run's scenario entry: runs are named after their script. */
+const scriptInfo = (path: string): ScenarioInfo => ({
+  id: 'script' as ScenarioId,
+  title: basename(path),
+  summary: `Your script ${basename(path)}, traced`,
+  lesson: 'Every process, thread and asyncio task of your script, as it really ran.',
+  runtime: 'python',
+  params: [],
+});
 
 /**
  * The engine every door shares: scenarios, one run at a time, event batches
@@ -41,6 +73,9 @@ export class Engine {
   private readonly listeners = new Set<Listener>();
   private readonly runs = new Map<RunId, Run>();
   private current: Run | null = null;
+  private starting = false;
+  private pythonRequest: string | null = null;
+  private python: Promise<PythonInfo> | null = null;
 
   constructor(options: EngineOptions) {
     this.options = options;
@@ -64,40 +99,109 @@ export class Engine {
     return found;
   }
 
+  /** The interpreter runs use, resolved once (shims cost hundreds of milliseconds a run). */
+  private resolvePython(): Promise<PythonInfo> {
+    this.python ??= findPython(this.pythonRequest);
+    return this.python;
+  }
+
+  /** Whether Python runs can happen, and if not, why. */
+  async pythonStatus(): Promise<PythonStatus> {
+    try {
+      return { info: await this.resolvePython(), problem: null };
+    } catch (err) {
+      return { info: null, problem: (err as Error).message };
+    }
+  }
+
+  /** Chooses the interpreter (null: KITCHEN_PYTHON, else python3 on PATH) and says what was found. */
+  configurePython(path: string | null): Promise<PythonStatus> {
+    this.pythonRequest = path;
+    this.python = null;
+    return this.pythonStatus();
+  }
+
+  private context(python: () => Promise<PythonInfo>): ScenarioContext {
+    return {
+      entry: this.options.entry,
+      samplerEntry: process.platform === 'linux' ? this.options.samplerEntry : null,
+      pythonDir: this.options.pythonDir,
+      python,
+    };
+  }
+
   /** Receives every batch of every run; returns a function that unsubscribes. */
   onBatch(listener: Listener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
 
-  /** Starts a scenario; refuses while another run is going. */
-  start(scenarioId: string, rawParams: Readonly<Record<string, number>> = {}): Run {
+  /** Starts a run of whatever `makeSource` builds; refuses while another run is going. */
+  private async begin(info: ScenarioInfo, params: ParamValues, makeSource: () => Promise<RunSource>): Promise<Run> {
+    if (this.starting || this.current?.running) {
+      const what = this.current?.running ? ` (${this.current.scenario.id})` : '';
+      throw new EngineStateError(`a run is already going${what}; stop it first`);
+    }
+    this.starting = true;
+    try {
+      const run = new Run({
+        runId: randomUUID() as RunId,
+        scenario: info,
+        params,
+        source: await makeSource(),
+        cores: this.cores,
+        flushMs: this.options.flushMs ?? 16,
+        stopGraceMs: this.options.stopGraceMs ?? 400,
+        onBatch: (batch) => {
+          for (const listener of this.listeners) listener(batch);
+        },
+      });
+      this.current = run;
+      this.runs.set(run.runId, run);
+      for (const old of this.runs.keys()) {
+        if (this.runs.size <= KEEP_RUNS) break;
+        this.runs.delete(old);
+      }
+      run.start();
+      return run;
+    } finally {
+      this.starting = false;
+    }
+  }
+
+  /** Starts a scenario. */
+  start(scenarioId: string, rawParams: Readonly<Record<string, number>> = {}): Promise<Run> {
     const scenario = this.scenario(scenarioId);
     const params = resolveParams(scenario.info.params, rawParams);
-    if (this.current?.running) {
-      throw new EngineStateError(`a run is already going (${this.current.scenario.id}); stop it first`);
-    }
-    const run = new Run({
-      runId: randomUUID() as RunId,
-      scenario: scenario.info,
-      params,
-      plan: scenario.plan(params),
-      entry: this.options.entry,
-      cores: this.cores,
-      flushMs: this.options.flushMs ?? 16,
-      stopGraceMs: this.options.stopGraceMs ?? 400,
-      onBatch: (batch) => {
-        for (const listener of this.listeners) listener(batch);
-      },
-    });
-    this.current = run;
-    this.runs.set(run.runId, run);
-    for (const old of this.runs.keys()) {
-      if (this.runs.size <= KEEP_RUNS) break;
-      this.runs.delete(old);
-    }
-    run.start();
-    return run;
+    return this.begin(scenario.info, params, () =>
+      scenario.source(
+        params,
+        this.context(() => this.resolvePython()),
+      ),
+    );
+  }
+
+  /** Runs a script of the user's under the tracer. */
+  async startScript(request: ScriptRequest): Promise<Run> {
+    const script = resolve(request.script);
+    const info = await stat(script).catch(() => null);
+    if (!info?.isFile()) throw new ValidationError('path', `${request.script} is not a file`);
+    const python = request.python ? findPython(request.python) : this.resolvePython();
+    return this.begin(
+      scriptInfo(script),
+      {},
+      async () =>
+        new PythonSource({
+          python: await python,
+          interpreterArgs: request.interpreterArgs ?? [],
+          script,
+          args: request.args,
+          cwd: request.cwd ?? dirname(script),
+          tracerDir: this.options.pythonDir,
+          samplerEntry: process.platform === 'linux' ? this.options.samplerEntry : null,
+          passthrough: request.passthrough ?? false,
+        }),
+    );
   }
 
   /** Stops a run if it is going; true if it was. */
@@ -124,17 +228,19 @@ export class Engine {
     if (!run) throw new EngineStateError(`no run ${runId} is kept (the last ${KEEP_RUNS} are)`);
     const timeline = buildTimeline(run.events, run.running ? run.nowUs() : undefined);
     const ended = run.events.findLast((e) => e.type === 'run-ended');
-    const summary = ended?.type === 'run-ended' ? ended.summary : summarize(timeline, this.cores, timeline.endUs);
+    const summary = ended?.type === 'run-ended' ? ended.summary : summarize(timeline, this.cores, timeline.endUs, null);
     const trace = toChromeTrace(run.events, timeline, summary, process.pid, 'Concurrency Kitchen engine');
     const stamp = new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19);
-    return { fileName: `${run.scenario.id}-${stamp}.trace.json`, json: JSON.stringify(trace) };
+    const name = run.scenario.id === 'script' ? run.scenario.title.replace(/\W+/g, '-') : run.scenario.id;
+    return { fileName: `${name}-${stamp}.trace.json`, json: JSON.stringify(trace) };
   }
 
   /** The hello a new client gets. */
-  hello(): Hello {
+  async hello(): Promise<Hello> {
     return {
       app: { name: 'Concurrency Kitchen', version: this.options.version },
-      host: { cores: this.cores, platform: process.platform },
+      host: { cores: this.cores, platform: process.platform, sampling: process.platform === 'linux' },
+      python: await this.pythonStatus(),
       transport: this.options.transport,
       scenarios: this.scenarios(),
     };
@@ -148,11 +254,17 @@ export class Engine {
     const c: Command = command;
     switch (c.type) {
       case 'hello':
-        return this.hello() as R;
+        return (await this.hello()) as R;
       case 'start-run': {
-        const run = this.start(c.scenarioId, c.params);
-        return { runId: run.runId, scenarioId: run.scenario.id as ScenarioId } as R;
+        const run = await this.start(c.scenarioId, c.params);
+        return { runId: run.runId, scenarioId: run.scenario.id } as R;
       }
+      case 'start-script': {
+        const run = await this.startScript({ script: c.path, args: c.args });
+        return { runId: run.runId, scenarioId: run.scenario.id } as R;
+      }
+      case 'configure-python':
+        return (await this.configurePython(c.path)) as R;
       case 'stop-run':
         return { stopped: await this.stop(c.runId) } as R;
       case 'snapshot':

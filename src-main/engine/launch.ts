@@ -1,9 +1,8 @@
 import { spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { Worker } from 'node:worker_threads';
 import { killProcessTree } from './kill';
+import { eachLine } from './lines';
 import type { WorkloadInit } from './plan';
 
 /** How a thread or process ended. */
@@ -37,13 +36,6 @@ export interface Launched {
 /** The fd a child process writes its records to, one JSON object a line. */
 export const RECORD_FD = 3;
 
-function lines(stream: Readable | null, onLine: (line: string) => void): Promise<void> {
-  if (!stream) return Promise.resolve();
-  const reader = createInterface({ input: stream, crlfDelay: Infinity });
-  reader.on('line', onLine);
-  return once(reader, 'close').then(() => undefined);
-}
-
 /** Reads an executor's stray stdout and stderr line by line, if the launcher wants them. */
 function captureOutput(
   stdout: Readable | null,
@@ -51,10 +43,11 @@ function captureOutput(
   onOutput: LaunchOptions['onOutput'],
 ): Promise<void>[] {
   if (!onOutput) return [];
-  return [lines(stdout, (l) => onOutput('stdout', l)), lines(stderr, (l) => onOutput('stderr', l))];
+  return [eachLine(stdout, (l) => onOutput('stdout', l)), eachLine(stderr, (l) => onOutput('stderr', l))];
 }
 
-function parseRecord(line: string): unknown {
+/** A record line as JSON, or the line itself for the validator to reject. */
+export function parseRecord(line: string): unknown {
   try {
     return JSON.parse(line);
   } catch {
@@ -99,7 +92,7 @@ function launchProcess(init: WorkloadInit, options: LaunchOptions): Launched {
     env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
     windowsHide: true,
   });
-  const records = lines(child.stdio[RECORD_FD] as Readable, (l) => options.onRecord(parseRecord(l)));
+  const records = eachLine(child.stdio[RECORD_FD] as Readable, (l) => options.onRecord(parseRecord(l)));
   const outputs = captureOutput(child.stdout, child.stderr, options.onOutput);
   const exit = new Promise<ExitInfo>((resolve) => {
     child.on('exit', (code, signal) => resolve({ code, signal }));

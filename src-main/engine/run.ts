@@ -11,19 +11,50 @@ import type { LaneId, RunId } from '../protocol/ids';
 import type { ParamValues, ScenarioInfo } from '../protocol/scenarios';
 import { MAX_PRINT_CHARS, validateTracerRecord, type TracerRecord } from '../protocol/tracer';
 import { monoNs, sinceUs } from './clock';
-import { launch, type ExitInfo, type Launched } from './launch';
-import { planLanes, type ExecutorSpec, type Plan } from './plan';
+import type { ExitInfo } from './launch';
 import { summarize } from './summary';
 import { buildTimeline } from './timeline';
+
+/** What a source of lanes (Node workloads, a traced Python script) may do to its run. */
+export interface RunSink {
+  readonly t0Ns: bigint;
+  nowUs(): number;
+  /** A record from a workload or tracer, not yet validated. */
+  ingest(raw: unknown): void;
+  /** A record the source made itself, or has validated. */
+  accept(record: TracerRecord): void;
+  /** A line of raw stdout or stderr, for the console. */
+  console(stream: 'stdout' | 'stderr', text: string): void;
+  /** A lane's thread ran on `core` over this stretch. */
+  coreSpan(core: number, key: string, startUs: number, endUs: number): void;
+  /** Ends the lanes of a process or thread that exited, if they are still open. */
+  exitLanes(keys: readonly string[], exit: ExitInfo): void;
+  /** A problem worth showing in the console (capped). */
+  warn(message: string): void;
+  /** True once stop() was asked for. */
+  readonly stopping: boolean;
+}
+
+/** Starts and stops what a run traces. */
+export interface RunSource {
+  /** Whether a lane of this key may appear (a plan's keys; anything for a traced script, up to a cap). */
+  allows(key: string): boolean;
+  /** Starts; settles once everything it started has exited. */
+  start(sink: RunSink): Promise<void>;
+  /** Ends everything it started; resolves when all of it is gone. */
+  stop(graceMs: number): Promise<void>;
+  /** How often the OS scheduler was sampled, or null where it was not. */
+  samplingHz(): number | null;
+  readonly runtime: 'node' | 'python';
+  readonly sampled: boolean;
+}
 
 /** What a run needs from the engine that starts it. */
 export interface RunOptions {
   readonly runId: RunId;
   readonly scenario: ScenarioInfo;
   readonly params: ParamValues;
-  readonly plan: Plan;
-  /** The built workload entry script. */
-  readonly entry: string;
+  readonly source: RunSource;
   readonly cores: number;
   /** How long events are gathered before a batch goes out (about one frame). */
   readonly flushMs: number;
@@ -33,6 +64,8 @@ export interface RunOptions {
 }
 
 const MAX_WARNINGS = 20;
+/** More lanes than this are not drawn (a script that starts thousands of threads). */
+export const MAX_LANES = 512;
 
 interface LaneState {
   readonly laneId: LaneId;
@@ -47,17 +80,19 @@ interface LaneState {
 
 /** Why a lane's process or thread ended, as the timeline says it. */
 function exitOutcome(lane: LaneState, exit: ExitInfo, stopping: boolean): LaneOutcome {
-  if (lane.error !== null) return { kind: 'error', message: lane.error };
+  if (lane.error !== null) {
+    return lane.error === 'cancelled' ? { kind: 'cancelled' } : { kind: 'error', message: lane.error };
+  }
   if (stopping && (exit.signal !== null || exit.code !== 0)) return { kind: 'stopped' };
   return { kind: 'exited', code: exit.code, signal: exit.signal };
 }
 
 /**
- * One run of a plan: starts its executors, turns their records into
- * validated events on the run's clock, sends them in batches, and ends
- * with a summary once everything it started has exited or been stopped.
+ * One run: its source starts threads and processes; their records become
+ * validated events on the run's clock, sent in batches; it ends with a
+ * summary once everything the source started has exited or been stopped.
  */
-export class Run {
+export class Run implements RunSink {
   readonly runId: RunId;
   readonly scenario: ScenarioInfo;
   readonly t0Ns: bigint = monoNs();
@@ -67,29 +102,22 @@ export class Run {
   readonly finished: Promise<RunSummary>;
 
   private readonly options: RunOptions;
-  private readonly planKeys: Map<string, { name: string; kind: LaneKind }>;
   private readonly lanes = new Map<string, LaneState>();
   /** The same lanes by LaneId (their index). */
   private readonly byId: LaneState[] = [];
-  private readonly executors: Launched[] = [];
   private pending: EngineEvent[] = [];
   private seq = -1;
   private flushTimer: NodeJS.Timeout | null = null;
-  private stopping = false;
+  private stopRequested = false;
   private ended = false;
   private warnings = 0;
+  private lanesRefused = 0;
   private resolveFinished!: (summary: RunSummary) => void;
 
   constructor(options: RunOptions) {
     this.options = options;
     this.runId = options.runId;
     this.scenario = options.scenario;
-    this.planKeys = new Map(
-      planLanes(options.plan).map(({ lane, kind }) => [
-        lane.key,
-        { name: lane.name, kind: kind === 'loop' ? 'task' : kind },
-      ]),
-    );
     this.finished = new Promise((resolve) => (this.resolveFinished = resolve));
   }
 
@@ -102,8 +130,13 @@ export class Run {
     return !this.ended;
   }
 
-  /** Starts every top-level executor of the plan. */
+  get stopping(): boolean {
+    return this.stopRequested;
+  }
+
+  /** Starts the source. */
   start(): void {
+    const { source } = this.options;
     this.emit({
       type: 'run-started',
       runId: this.runId,
@@ -112,50 +145,24 @@ export class Run {
       params: this.options.params,
       cores: this.options.cores,
       platform: process.platform,
+      runtime: source.runtime,
+      sampled: source.sampled,
       t0MonoNs: this.t0Ns.toString(),
     });
-    const exits = this.options.plan.executors.map((executor) => this.launchTop(executor));
-    void Promise.all(exits).then(() => this.finish());
-  }
-
-  private launchTop(executor: ExecutorSpec): Promise<void> {
-    const tsUs = this.nowUs();
-    const first = executor.lanes[0].key;
-    const launched = launch(
-      { executor, t0Ns: this.t0Ns.toString(), lock: new SharedArrayBuffer(4) },
-      {
-        entry: this.options.entry,
-        ownGroup: true,
-        onRecord: (record) => this.ingest(record),
-        onOutput: (stream, line) => this.output(first, stream, line),
-      },
+    source.start(this).then(
+      () => this.finish(null),
+      (err: Error) => this.finish(err.message),
     );
-    this.executors.push(launched);
-    this.accept({
-      t: 'spawn',
-      parent: null,
-      kind: executor.kind === 'loop' ? 'task' : executor.kind,
-      lanes: executor.lanes.map(({ key, name }) => ({ key, name })),
-      pid: launched.pid,
-      tsUs,
-    });
-    return launched.exited.then((exit) => {
-      const at = this.nowUs();
-      for (const { key } of executor.lanes) {
-        const lane = this.lanes.get(key);
-        if (lane && !lane.ended) this.endLane(lane, at, exitOutcome(lane, exit, this.stopping));
-      }
-    });
   }
 
-  /** Takes one untrusted record from a workload. */
+  /** Takes one untrusted record from a workload or tracer. */
   ingest(raw: unknown): void {
     if (this.ended) return;
     let record: TracerRecord;
     try {
       record = validateTracerRecord(raw);
     } catch (err) {
-      this.warn(`ignored a bad record from a workload: ${(err as Error).message}`);
+      this.warn(`ignored a bad record: ${(err as Error).message}`);
       return;
     }
     this.accept(record);
@@ -163,7 +170,9 @@ export class Run {
 
   private lane(key: string): LaneState | null {
     const lane = this.lanes.get(key);
-    if (!lane) this.warn(`ignored a record for unknown lane ${JSON.stringify(key)}`);
+    if (!lane && this.options.source.allows(key) === false) {
+      this.warn(`ignored a record for unknown lane ${JSON.stringify(key)}`);
+    }
     return lane ?? null;
   }
 
@@ -174,41 +183,51 @@ export class Run {
     return t;
   }
 
-  private accept(record: TracerRecord): void {
+  private addLane(record: Extract<TracerRecord, { t: 'spawn' }>, key: string, name: string): void {
+    const parent = record.parent === null ? null : (this.lanes.get(record.parent) ?? null);
+    if (this.lanes.size >= MAX_LANES) {
+      if (this.lanesRefused++ === 0) this.warn(`more than ${MAX_LANES} lanes: the rest run but are not drawn`);
+      return;
+    }
+    const tsUs = Math.min(Math.max(record.tsUs, parent?.lastUs ?? 0), this.nowUs());
+    const lane: LaneState = {
+      laneId: this.lanes.size as LaneId,
+      kind: record.kind,
+      name,
+      pid: record.pid ?? parent?.pid ?? (record.kind === 'process' ? null : process.pid),
+      lastUs: tsUs,
+      ended: false,
+      soloUs: null,
+      error: null,
+    };
+    this.lanes.set(key, lane);
+    this.byId.push(lane);
+    this.emit({
+      type: 'lane-added',
+      lane: {
+        laneId: lane.laneId,
+        name,
+        kind: record.kind,
+        pid: lane.pid,
+        tid: null,
+        parentLaneId: parent?.laneId ?? null,
+        spawnedUs: tsUs,
+      },
+    });
+  }
+
+  /** Takes one valid record. */
+  accept(record: TracerRecord): void {
+    if (this.ended) return;
     switch (record.t) {
       case 'spawn': {
-        const parent = record.parent === null ? null : this.lane(record.parent);
         for (const { key, name } of record.lanes) {
-          const planned = this.planKeys.get(key);
-          if (!planned || this.lanes.has(key)) {
-            this.warn(`ignored a spawn of ${planned ? 'an existing' : 'an unplanned'} lane ${JSON.stringify(key)}`);
+          if (this.lanes.has(key)) continue; // Announced already (by its parent, or by the engine).
+          if (!this.options.source.allows(key)) {
+            this.warn(`ignored a spawn of an unplanned lane ${JSON.stringify(key)}`);
             continue;
           }
-          const tsUs = Math.min(Math.max(record.tsUs, parent?.lastUs ?? 0), this.nowUs());
-          const lane: LaneState = {
-            laneId: this.lanes.size as LaneId,
-            kind: record.kind,
-            name,
-            pid: record.pid ?? parent?.pid ?? (record.kind === 'process' ? null : process.pid),
-            lastUs: tsUs,
-            ended: false,
-            soloUs: null,
-            error: null,
-          };
-          this.lanes.set(key, lane);
-          this.byId.push(lane);
-          this.emit({
-            type: 'lane-added',
-            lane: {
-              laneId: lane.laneId,
-              name,
-              kind: record.kind,
-              pid: lane.pid,
-              tid: null,
-              parentLaneId: parent?.laneId ?? null,
-              spawnedUs: tsUs,
-            },
-          });
+          this.addLane(record, key, name);
         }
         return;
       }
@@ -252,7 +271,11 @@ export class Run {
         lane.error = record.error;
         if (lane.kind === 'task') {
           const outcome: LaneOutcome =
-            record.error === null ? { kind: 'completed' } : { kind: 'error', message: record.error };
+            record.error === null
+              ? { kind: 'completed' }
+              : record.error === 'cancelled'
+                ? { kind: 'cancelled' }
+                : { kind: 'error', message: record.error };
           this.endLane(lane, this.stamp(lane, record.tsUs), outcome);
         }
         return;
@@ -260,13 +283,21 @@ export class Run {
       case 'exit': {
         const lane = this.lane(record.lane);
         if (!lane || lane.ended) return;
-        this.endLane(lane, this.stamp(lane, record.tsUs), exitOutcome(lane, record, this.stopping));
+        this.endLane(lane, this.stamp(lane, record.tsUs), exitOutcome(lane, record, this.stopRequested));
         return;
       }
       default: {
         const unreachable: never = record;
         this.warn(`ignored an unknown record ${JSON.stringify(unreachable)}`);
       }
+    }
+  }
+
+  exitLanes(keys: readonly string[], exit: ExitInfo): void {
+    const at = this.nowUs();
+    for (const key of keys) {
+      const lane = this.lanes.get(key);
+      if (lane && !lane.ended) this.endLane(lane, at, exitOutcome(lane, exit, this.stopRequested));
     }
   }
 
@@ -281,66 +312,70 @@ export class Run {
     });
   }
 
-  private output(key: string, stream: 'stdout' | 'stderr', line: string): void {
-    const lane = this.lanes.get(key);
-    if (!lane || this.ended) return;
+  console(stream: 'stdout' | 'stderr', line: string): void {
+    if (this.ended) return;
     this.emit({
-      type: 'output',
-      laneId: lane.laneId,
-      tsUs: this.stamp(lane, this.nowUs()),
+      type: 'console',
+      tsUs: this.nowUs(),
       stream,
       text: line.length > MAX_PRINT_CHARS ? `${line.slice(0, MAX_PRINT_CHARS - 1)}…` : line,
     });
   }
 
-  /** Problems with a workload's records go on the first lane as stderr lines (capped). */
-  private warn(message: string): void {
+  coreSpan(core: number, key: string, startUs: number, endUs: number): void {
+    const lane = this.lanes.get(key);
+    if (!lane || this.ended || endUs <= startUs) return;
+    this.emit({ type: 'core-span', core, laneId: lane.laneId, startUs, endUs });
+  }
+
+  /** Problems with what a workload sent go to the console as stderr lines (capped). */
+  warn(message: string): void {
     this.warnings++;
-    if (this.warnings > MAX_WARNINGS) return;
-    const first = this.lanes.keys().next();
-    if (first.done) console.warn(`[kitchen] ${message}`);
-    else this.output(first.value, 'stderr', `[kitchen] ${message}`);
+    if (this.warnings <= MAX_WARNINGS) this.console('stderr', `[kitchen] ${message}`);
   }
 
   /** Stops the run: every thread and process it started is ended. */
   async stop(): Promise<RunSummary> {
-    if (!this.ended && !this.stopping) {
-      this.stopping = true;
-      await Promise.all(this.executors.map((e) => e.stop(this.options.stopGraceMs)));
+    if (!this.ended && !this.stopRequested) {
+      this.stopRequested = true;
+      await this.options.source.stop(this.options.stopGraceMs);
     }
     return this.finished;
   }
 
-  private finish(): void {
+  private finish(failure: string | null): void {
     if (this.ended) return;
+    if (failure) this.warn(failure);
     const at = this.nowUs();
     for (const lane of this.lanes.values()) {
       if (!lane.ended) {
         this.endLane(
           lane,
           at,
-          this.stopping ? { kind: 'stopped' } : { kind: 'error', message: 'ended without reporting its exit' },
+          this.stopRequested ? { kind: 'stopped' } : { kind: 'error', message: 'ended without reporting its exit' },
         );
       }
     }
     const timeline = buildTimeline(this.events);
     const wallUs = Math.max(0, ...timeline.lanes.map((l) => l.endUs));
-    const summary = summarize(timeline, this.options.cores, wallUs);
-    const { reason, message } = this.verdict();
+    const summary = summarize(timeline, this.options.cores, wallUs, this.options.source.samplingHz());
+    const { reason, message } = this.verdict(failure);
     this.emit({ type: 'run-ended', tsUs: at, reason, message, summary });
     this.ended = true;
     this.flush();
     this.resolveFinished(summary);
   }
 
-  private verdict(): { reason: RunEndReason; message: string | null } {
-    if (this.stopping) return { reason: 'stopped', message: 'Every thread and process it started was ended.' };
+  private verdict(failure: string | null): { reason: RunEndReason; message: string | null } {
+    if (this.stopRequested) return { reason: 'stopped', message: 'Every thread and process it started was ended.' };
+    if (failure) return { reason: 'failed', message: failure };
     for (const event of this.events) {
       if (event.type !== 'lane-ended') continue;
       const o = event.outcome;
       const name = this.byId[event.laneId]?.name ?? 'a lane';
       if (o.kind === 'error') return { reason: 'failed', message: `${name} failed: ${o.message.split('\n')[0]}` };
-      if (o.kind === 'exited' && (o.code !== 0 || o.signal !== null)) {
+      // A null code is one nobody learned (the process was not reaped by a traced parent), not a failure.
+      if (o.kind === 'exited' && ((o.code !== null && o.code !== 0) || o.signal !== null)) {
         return { reason: 'failed', message: `${name} exited with ${o.signal ?? `code ${o.code}`}` };
       }
     }

@@ -2,6 +2,11 @@ import { SPAN_STATES, type LaneSummary, type RunSummary, type SpanState } from '
 import type { LaneId } from '../protocol/ids';
 import type { Timeline } from './timeline';
 
+/** Cores are averaged over this window: sampled states are only as sharp as the sampling. */
+export const PEAK_WINDOW_US = 25_000;
+/** Parallelism must last this long to count: a sampled hand-over can show two threads running for a few ms. */
+export const SUSTAINED_US = 10_000;
+
 /** States in which a lane is executing on a CPU (its own work, or holding its loop). */
 const EXECUTING: ReadonlySet<SpanState> = new Set(['running', 'blocking']);
 
@@ -34,10 +39,99 @@ export function peakWeighted(intervals: readonly { startUs: number; endUs: numbe
   return Math.round(peak * 100) / 100;
 }
 
-/** The share of a span's time it spent on a CPU (1 where not measured). */
+/**
+ * The highest average of the weights open at once over any window of
+ * `windowUs`: like peakWeighted, but a brief overlap (two sampled threads
+ * both caught running at a hand-over) counts only for its share of the window.
+ */
+export function peakAveraged(
+  intervals: readonly { startUs: number; endUs: number; weight: number }[],
+  windowUs: number,
+): number {
+  const edges: [number, number][] = [];
+  for (const { startUs, endUs, weight } of intervals) {
+    if (endUs <= startUs || weight <= 0) continue;
+    edges.push([startUs, weight], [endUs, -weight]);
+  }
+  if (edges.length === 0) return 0;
+  edges.sort((a, b) => a[0] - b[0]);
+  // A run shorter than the window is averaged over its own length.
+  const width = Math.min(windowUs, edges[edges.length - 1][0] - edges[0][0]);
+  // The step function: level[i] holds from times[i] to times[i + 1]; area[i] is its integral up to times[i].
+  const times: number[] = [];
+  const level: number[] = [];
+  let open = 0;
+  for (const [t, delta] of edges) {
+    open += delta;
+    if (times.length > 0 && times[times.length - 1] === t) level[level.length - 1] = open;
+    else {
+      times.push(t);
+      level.push(open);
+    }
+  }
+  const area: number[] = [0];
+  for (let i = 1; i < times.length; i++) area.push(area[i - 1] + level[i - 1] * (times[i] - times[i - 1]));
+  const integral = (t: number): number => {
+    if (t <= times[0]) return 0;
+    let lo = 0;
+    let hi = times.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (times[mid] <= t) lo = mid;
+      else hi = mid - 1;
+    }
+    return area[lo] + level[lo] * (t - times[lo]);
+  };
+  let peak = 0;
+  for (const t of times) {
+    peak = Math.max(peak, integral(t + width) - integral(t), integral(t) - integral(t - width));
+  }
+  return Math.round((peak / width) * 100) / 100;
+}
+
+/**
+ * The most intervals open together for at least `minUs` without a break:
+ * parallelism that lasted. Anything that ran at all counts as 1.
+ */
+export function sustainedPeak(intervals: readonly { startUs: number; endUs: number }[], minUs: number): number {
+  const edges: [number, number][] = [];
+  for (const { startUs, endUs } of intervals) {
+    if (endUs > startUs) edges.push([startUs, 1], [endUs, -1]);
+  }
+  if (edges.length === 0) return 0;
+  edges.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  const steps: { atUs: number; level: number }[] = [];
+  let open = 0;
+  for (const [t, delta] of edges) {
+    open += delta;
+    if (steps.length > 0 && steps[steps.length - 1].atUs === t) steps[steps.length - 1].level = open;
+    else steps.push({ atUs: t, level: open });
+  }
+  const top = Math.max(...steps.map((s) => s.level));
+  for (let k = top; k > 1; k--) {
+    let since: number | null = null;
+    for (const step of steps) {
+      if (step.level >= k) since ??= step.atUs;
+      else if (since !== null) {
+        if (step.atUs - since >= minUs) return k;
+        since = null;
+      }
+    }
+  }
+  return 1;
+}
+
+/**
+ * Spans shorter than this get no CPU share: the kernel brings a running
+ * thread's CPU time up to date only at scheduler ticks (every few ms).
+ */
+export const MIN_SHARE_SPAN_US = 20_000;
+
+/** The share of a span's time it spent on a CPU (1 where not measured, or too short to tell). */
 export function cpuShare(span: { startUs: number; endUs: number; cpuUs: number | null }): number {
-  if (span.cpuUs === null) return 1;
-  return Math.min(1, span.cpuUs / Math.max(1, span.endUs - span.startUs));
+  const length = span.endUs - span.startUs;
+  if (span.cpuUs === null || length < MIN_SHARE_SPAN_US) return 1;
+  return Math.min(1, span.cpuUs / length);
 }
 
 /** Total length of the time covered by both interval lists (each list may overlap itself). */
@@ -74,7 +168,7 @@ const zeroStates = (): Record<SpanState, number> =>
   Object.fromEntries(SPAN_STATES.map((s) => [s, 0])) as Record<SpanState, number>;
 
 /** The run's figures, from its timeline: what the summary panel and the CLI print. */
-export function summarize(timeline: Timeline, cores: number, wallUs: number): RunSummary {
+export function summarize(timeline: Timeline, cores: number, wallUs: number, samplingHz: number | null): RunSummary {
   const byLane = new Map<LaneId, { stateUs: Record<SpanState, number>; cpuUs: number | null }>();
   for (const { info } of timeline.lanes) byLane.set(info.laneId, { stateUs: zeroStates(), cpuUs: null });
   for (const span of timeline.spans) {
@@ -88,7 +182,24 @@ export function summarize(timeline: Timeline, cores: number, wallUs: number): Ru
     return { laneId: info.laneId, name: info.name, cpuUs, stateUs, soloUs };
   });
   const cpuUs = lanes.reduce((sum, l) => sum + (l.cpuUs ?? 0), 0);
-  const sequentialUs = lanes.reduce((sum, l) => sum + (l.soloUs ?? 0), 0);
+  // The workers: lanes something in the run started (not the main that started and joined them).
+  const spawned = timeline.lanes.filter((l) => l.info.parentLaneId !== null);
+  const workerLanes = spawned.length > 0 ? spawned : timeline.lanes;
+  const kinds = workerLanes.map((l) => l.info.kind);
+  const kind = (['process', 'thread', 'task'] as const).find(
+    (k) => kinds.filter((x) => x === k).length * 2 > kinds.length,
+  );
+  // From the first worker ready (start-up costs no CPU the lanes report) to the last one's end.
+  const readyUs = new Map<LaneId, number>();
+  for (const span of timeline.spans) {
+    if (span.state !== 'starting')
+      readyUs.set(span.laneId, Math.min(readyUs.get(span.laneId) ?? Infinity, span.startUs));
+  }
+  const fromUs = Math.min(...workerLanes.map((l) => readyUs.get(l.info.laneId) ?? l.info.spawnedUs));
+  const toUs = Math.max(...workerLanes.map((l) => l.endUs));
+  const workerCpu = workerLanes.reduce((sum, l) => sum + (lanes[l.info.laneId]?.cpuUs ?? 0), 0);
+  const solos = lanes.flatMap((l) => (l.soloUs === null ? [] : [l.soloUs]));
+  const sequentialUs = solos.length > 0 ? solos.reduce((a, b) => a + b, 0) : null;
   const safeWall = Math.max(wallUs, 1);
   const executing = timeline.spans.filter((s) => EXECUTING.has(s.state));
   return {
@@ -96,11 +207,19 @@ export function summarize(timeline: Timeline, cores: number, wallUs: number): Ru
     cpuUs,
     coresBusy: cpuUs / safeWall,
     cores,
-    peakRunning: peakOverlap(executing),
-    peakCores: peakWeighted(executing.map((s) => ({ startUs: s.startUs, endUs: s.endUs, weight: cpuShare(s) }))),
+    peakRunning: sustainedPeak(executing, SUSTAINED_US),
+    peakCores: peakAveraged(
+      executing.map((s) => ({ startUs: s.startUs, endUs: s.endUs, weight: cpuShare(s) })),
+      PEAK_WINDOW_US,
+    ),
     peakAlive: peakOverlap(timeline.lanes.map((l) => ({ startUs: l.info.spawnedUs, endUs: l.endUs }))),
     sequentialUs,
-    speedup: sequentialUs / safeWall,
+    speedup: sequentialUs === null ? null : sequentialUs / safeWall,
+    samplingHz,
+    workers:
+      workerLanes.length > 0 && kind && toUs > fromUs
+        ? { kind, count: workerLanes.length, coresBusy: workerCpu / (toUs - fromUs) }
+        : null,
     lanes,
   };
 }

@@ -117,6 +117,9 @@ export function buildTimeline(events: readonly EngineEvent[], endUs?: number): T
       case 'run-ended':
         runEndUs = event.tsUs;
         break;
+      case 'console':
+      case 'core-span':
+        break;
       default: {
         const unreachable: never = event;
         throw new Error(`unknown event ${JSON.stringify(unreachable)}`);

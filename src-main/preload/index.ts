@@ -14,6 +14,9 @@ const api: KitchenApi = {
   stopRun: (runId) => invoke({ type: 'stop-run', runId }),
   snapshot: () => invoke({ type: 'snapshot' }),
   exportTrace: (runId) => invoke({ type: 'export-trace', runId }),
+  startScript: (path, args) => invoke({ type: 'start-script', path, args }),
+  configurePython: (path) => invoke({ type: 'configure-python', path }),
+  pickScript: () => ipcRenderer.invoke(IPC.pickScript),
   onBatch(listener) {
     const handler = (_event: IpcRendererEvent, batch: EventBatch) => listener(batch);
     ipcRenderer.on(IPC.batch, handler);

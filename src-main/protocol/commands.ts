@@ -1,7 +1,7 @@
 import type { RunId, ScenarioId } from './ids';
 import type { EventBatch, RunSnapshot } from './events';
 import type { ScenarioInfo } from './scenarios';
-import { ValidationError, exactRecord, finite, integer, oneOf, record, text } from './validate';
+import { ValidationError, exactRecord, finite, integer, nullable, oneOf, record, text } from './validate';
 
 /** What the UI may ask of the engine, over IPC or the browser-mode socket. */
 export type Command =
@@ -13,12 +13,37 @@ export type Command =
     }
   | { readonly type: 'stop-run'; readonly runId: string }
   | { readonly type: 'snapshot' }
-  | { readonly type: 'export-trace'; readonly runId: string };
+  | { readonly type: 'export-trace'; readonly runId: string }
+  /** Runs a Python script from disk under the tracer. */
+  | { readonly type: 'start-script'; readonly path: string; readonly args: readonly string[] }
+  /** Chooses the Python interpreter (null: KITCHEN_PYTHON, else python3 on PATH). */
+  | { readonly type: 'configure-python'; readonly path: string | null };
+
+/** The Python interpreter runs use, resolved to its real executable. */
+export interface PythonInfo {
+  readonly executable: string;
+  readonly version: string;
+  readonly gilEnabled: boolean;
+  /** What was asked for (a path, or the command that found it). */
+  readonly requested: string;
+}
+
+/** Whether Python runs can happen, and if not, why. */
+export interface PythonStatus {
+  readonly info: PythonInfo | null;
+  readonly problem: string | null;
+}
 
 /** What the engine tells a new client about itself. */
 export interface Hello {
   readonly app: { readonly name: string; readonly version: string };
-  readonly host: { readonly cores: number; readonly platform: string };
+  readonly host: {
+    readonly cores: number;
+    readonly platform: string;
+    /** True where thread states come from sampling the OS scheduler too (Linux /proc). */
+    readonly sampling: boolean;
+  };
+  readonly python: PythonStatus;
   /** `electron` or `browser`: lets the UI name its own transport. */
   readonly transport: 'electron' | 'browser';
   readonly scenarios: readonly ScenarioInfo[];
@@ -37,6 +62,8 @@ export interface CommandResults {
   readonly 'stop-run': { readonly stopped: boolean };
   readonly snapshot: RunSnapshot | null;
   readonly 'export-trace': TraceFile;
+  readonly 'start-script': { readonly runId: RunId; readonly scenarioId: ScenarioId };
+  readonly 'configure-python': PythonStatus;
 }
 
 /** The command types, for exhaustive switches and validation. */
@@ -46,10 +73,14 @@ const COMMAND_TYPES = [
   'stop-run',
   'snapshot',
   'export-trace',
+  'start-script',
+  'configure-python',
 ] as const satisfies readonly Command['type'][];
 
 const MAX_PARAMS = 32;
 const MAX_ID = 64;
+const MAX_PATH = 4096;
+const MAX_ARGS = 64;
 
 /** Parameter values as sent by a client; bounds are checked against the scenario later. */
 function rawParams(value: unknown, where: string): Record<string, number> {
@@ -90,6 +121,27 @@ export function validateCommand(value: unknown, where = 'command'): Command {
       const obj = exactRecord(value, where, ['type', 'runId']);
       return { type, runId: text(obj.runId, `${where}.runId`, MAX_ID) };
     }
+    case 'start-script': {
+      const obj = exactRecord(value, where, ['type', 'path', 'args']);
+      const args = obj.args ?? [];
+      if (!Array.isArray(args) || args.length > MAX_ARGS) {
+        throw new ValidationError(`${where}.args`, `expected a list of at most ${MAX_ARGS} arguments`);
+      }
+      return {
+        type,
+        path: text(obj.path, `${where}.path`, MAX_PATH),
+        args: args.map((a, i) => {
+          if (typeof a !== 'string' || a.length > MAX_PATH) {
+            throw new ValidationError(`${where}.args[${i}]`, `expected a string of at most ${MAX_PATH} characters`);
+          }
+          return a;
+        }),
+      };
+    }
+    case 'configure-python': {
+      const obj = exactRecord(value, where, ['type', 'path']);
+      return { type, path: nullable(obj.path ?? null, `${where}.path`, (v, w) => text(v, w, MAX_PATH)) };
+    }
     default: {
       const unreachable: never = type;
       throw new ValidationError(where, `unknown command ${String(unreachable)}`);
@@ -122,7 +174,7 @@ export function validateClientMessage(value: unknown): ClientMessage {
 export type Reply<T> = { readonly ok: true; readonly result: T } | { readonly ok: false; readonly error: string };
 
 /** IPC channel names, shared by the main process and the preload. */
-export const IPC = { command: 'kitchen:command', batch: 'kitchen:batch' } as const;
+export const IPC = { command: 'kitchen:command', batch: 'kitchen:batch', pickScript: 'kitchen:pick-script' } as const;
 
 /**
  * The named functions the preload exposes as `window.kitchen`; the renderer's
@@ -134,6 +186,10 @@ export interface KitchenApi {
   stopRun(runId: string): Promise<Reply<CommandResults['stop-run']>>;
   snapshot(): Promise<Reply<CommandResults['snapshot']>>;
   exportTrace(runId: string): Promise<Reply<TraceFile>>;
+  startScript(path: string, args: readonly string[]): Promise<Reply<CommandResults['start-script']>>;
+  configurePython(path: string | null): Promise<Reply<PythonStatus>>;
+  /** Opens the system's file dialog for a Python script (Electron only); null if cancelled. */
+  pickScript(): Promise<string | null>;
   /** Calls `listener` with every event batch; returns a function that stops it. */
   onBatch(listener: (batch: EventBatch) => void): () => void;
 }

@@ -38,6 +38,7 @@ export interface LaneInfo {
 export type LaneOutcome =
   | { readonly kind: 'exited'; readonly code: number | null; readonly signal: string | null }
   | { readonly kind: 'completed' }
+  | { readonly kind: 'cancelled' }
   | { readonly kind: 'error'; readonly message: string }
   | { readonly kind: 'stopped' };
 
@@ -66,20 +67,31 @@ export interface RunSummary {
   readonly coresBusy: number;
   /** Logical CPU cores of the machine that ran it. */
   readonly cores: number;
-  /** Most lanes running (or blocking) at the same instant: parallelism as the lanes report it. */
+  /**
+   * Most lanes running (or blocking) at once for 10 ms or more: parallelism as
+   * the lanes report it, without sampling blips at hand-overs.
+   */
   readonly peakRunning: number;
   /**
-   * Most CPU cores' worth of work at the same instant, from the CPU time the
+   * Most CPU cores' worth of work at once (any 25 ms), from the CPU time the
    * OS measured for each running span (spread evenly over it). Lower than
    * peakRunning when running lanes had to share cores.
    */
   readonly peakCores: number;
   /** Most lanes alive at the same instant: concurrency. */
   readonly peakAlive: number;
-  /** Sum of the lanes' solo times: the same work run one after another. */
-  readonly sequentialUs: number;
-  /** sequentialUs / wallUs. */
-  readonly speedup: number;
+  /** Sum of the lanes' solo times: the same work run one after another (null where unknown). */
+  readonly sequentialUs: number | null;
+  /** sequentialUs / wallUs, where known. */
+  readonly speedup: number | null;
+  /** How often the OS scheduler was sampled (Linux), or null where states come from the tracer only. */
+  readonly samplingHz: number | null;
+  /**
+   * The lanes that did the work (those something in the run started, else
+   * all), of the kind most of them are, and the cores they kept busy on
+   * average from the first one ready to the last one's end.
+   */
+  readonly workers: { readonly kind: LaneKind; readonly count: number; readonly coresBusy: number } | null;
   readonly lanes: readonly LaneSummary[];
 }
 
@@ -97,6 +109,9 @@ export type EngineEvent =
       readonly params: ParamValues;
       readonly cores: number;
       readonly platform: string;
+      readonly runtime: 'node' | 'python';
+      /** Whether thread states are refined by sampling the OS scheduler (Linux /proc). */
+      readonly sampled: boolean;
       /** The run's zero on the monotonic clock, in nanoseconds (a decimal string). */
       readonly t0MonoNs: string;
     }
@@ -118,11 +133,27 @@ export type EngineEvent =
       readonly closedCpuUs: number | null;
     }
   | {
+      /** A line the lane printed, drawn at the instant it was printed. */
       readonly type: 'output';
       readonly laneId: LaneId;
       readonly tsUs: number;
       readonly stream: 'stdout' | 'stderr';
       readonly text: string;
+    }
+  | {
+      /** A line of the run's raw stdout or stderr, for the console (printed lines, warnings, tracebacks). */
+      readonly type: 'console';
+      readonly tsUs: number;
+      readonly stream: 'stdout' | 'stderr';
+      readonly text: string;
+    }
+  | {
+      /** A lane's thread ran on this CPU core over this stretch, as the OS scheduler reported. */
+      readonly type: 'core-span';
+      readonly core: number;
+      readonly laneId: LaneId;
+      readonly startUs: number;
+      readonly endUs: number;
     }
   | {
       readonly type: 'lane-ended';

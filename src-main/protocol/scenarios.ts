@@ -25,6 +25,8 @@ export interface ScenarioInfo {
   readonly summary: string;
   /** A short paragraph that says what to look for in the chart. */
   readonly lesson: string;
+  /** What runs it: the engine's Node workloads, or Python scripts under the tracer. */
+  readonly runtime: 'node' | 'python';
   readonly params: readonly ParamSpec[];
 }
 

@@ -40,8 +40,8 @@ export type TracerRecord =
       /** The lane's own work is over; a task lane ends here. */
       readonly t: 'done';
       readonly lane: string;
-      /** How long its work would take run alone, one step after another. */
-      readonly soloUs: number;
+      /** How long its work would take run alone, one step after another; null where unknown (traced scripts). */
+      readonly soloUs: number | null;
       readonly error: string | null;
       readonly tsUs: number;
     }
@@ -130,7 +130,7 @@ export function validateTracerRecord(value: unknown, where = 'record'): TracerRe
       return {
         t,
         lane: text(o.lane, `${where}.lane`, MAX_KEY),
-        soloUs: finite(o.soloUs, `${where}.soloUs`, 0, TIME_LIMIT_US),
+        soloUs: nullable(o.soloUs, `${where}.soloUs`, (v, w) => finite(v, w, 0, TIME_LIMIT_US)),
         error: nullable(o.error, `${where}.error`, (v, w) => text(v, w, MAX_ERROR)),
         tsUs: time(o.tsUs, `${where}.tsUs`),
       };

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { Command as Program, InvalidArgumentError } from 'commander';
 import { APP } from '../app-info';
 import { Engine } from '../engine/engine';
+import { builtLayout } from '../engine/layout';
 import { startWebServer } from './server';
 
 function parsePort(value: string): number {
@@ -38,11 +39,7 @@ async function main(): Promise<void> {
     .parse(process.argv)
     .opts<{ port: number; open: boolean }>();
 
-  const engine = new Engine({
-    entry: join(import.meta.dirname, 'workload.js'),
-    transport: 'browser',
-    version: APP.version,
-  });
+  const engine = new Engine({ ...builtLayout(import.meta.dirname), transport: 'browser', version: APP.version });
   let server;
   try {
     server = await startWebServer({

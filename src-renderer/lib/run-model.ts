@@ -37,6 +37,21 @@ export interface InstantView {
   readonly text: string;
 }
 
+/** A line of the run's console (raw stdout/stderr). */
+export interface ConsoleLine {
+  readonly tsUs: number;
+  readonly stream: 'stdout' | 'stderr';
+  readonly text: string;
+}
+
+/** A thread on a CPU core over a stretch (sampled runs). */
+export interface CoreSpan {
+  readonly core: number;
+  readonly lane: number;
+  readonly startUs: number;
+  readonly endUs: number;
+}
+
 /** How the run ended, once it has. */
 export interface RunEnd {
   readonly tsUs: number;
@@ -64,6 +79,12 @@ export class RunModel {
   readonly cores: number;
   readonly lanes: LaneView[] = [];
   readonly instants: InstantView[] = [];
+  readonly console: ConsoleLine[] = [];
+  readonly coreSpans: CoreSpan[] = [];
+  /** Highest core index seen in a core span. */
+  maxCore = -1;
+  readonly runtime: 'node' | 'python';
+  readonly sampled: boolean;
   readonly details: string[] = [];
   readonly spans: SpanColumns;
   /** The seq of the last batch applied. */
@@ -80,6 +101,8 @@ export class RunModel {
     this.title = started.title;
     this.params = started.params;
     this.cores = started.cores;
+    this.runtime = started.runtime;
+    this.sampled = started.sampled;
     this.spans = {
       count: 0,
       lane: new Uint32Array(capacity),
@@ -204,6 +227,20 @@ export class RunModel {
         this.closeSpan(lane, event.tsUs, null);
         lane.endUs = event.tsUs;
         lane.outcome = event.outcome;
+        return;
+      }
+      case 'console':
+        this.console.push({ tsUs: event.tsUs, stream: event.stream, text: event.text });
+        return;
+      case 'core-span': {
+        const last = this.coreSpans.at(-1);
+        // Consecutive samples of one thread on one core become one span.
+        if (last && last.core === event.core && last.lane === event.laneId && last.endUs === event.startUs) {
+          this.coreSpans[this.coreSpans.length - 1] = { ...last, endUs: event.endUs };
+        } else {
+          this.coreSpans.push({ core: event.core, lane: event.laneId, startUs: event.startUs, endUs: event.endUs });
+        }
+        this.maxCore = Math.max(this.maxCore, event.core);
         return;
       }
       case 'run-ended':

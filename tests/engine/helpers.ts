@@ -1,16 +1,19 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Engine } from '../../src-main/engine/engine';
+import { builtLayout } from '../../src-main/engine/layout';
 import type { Run } from '../../src-main/engine/run';
 import { buildTimeline, type Span, type Timeline } from '../../src-main/engine/timeline';
 import type { EngineEvent, RunSummary } from '../../src-main/protocol/events';
 
-/** The built workload every thread and process runs. */
-export const WORKLOAD_ENTRY = resolve(import.meta.dirname, '../../out/main/workload.js');
+const layout = builtLayout(resolve(import.meta.dirname, '../../out/main'));
 
-/** A real engine over the built workload. */
+/** The built workload every thread and process runs. */
+export const WORKLOAD_ENTRY = layout.entry;
+
+/** A real engine over the built workload, sampler and tracer. */
 export function makeEngine(): Engine {
-  return new Engine({ entry: WORKLOAD_ENTRY, transport: 'browser', version: 'test' });
+  return new Engine({ ...layout, transport: 'browser', version: 'test' });
 }
 
 /** What a finished run did. */
@@ -27,7 +30,11 @@ export async function runToEnd(
   scenarioId: string,
   params: Record<string, number> = {},
 ): Promise<Finished> {
-  const run = engine.start(scenarioId, params);
+  return finished(await engine.start(scenarioId, params));
+}
+
+/** What a run did, once it has ended. */
+export async function finished(run: Run): Promise<Finished> {
   const summary = await run.finished;
   const ended = run.events.at(-1);
   if (ended?.type !== 'run-ended') throw new Error('the last event is not run-ended');

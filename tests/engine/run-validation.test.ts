@@ -6,16 +6,16 @@ import { makeEngine } from './helpers';
 describe('the engine at its borders', () => {
   test('a bad record from a workload is reported on the chart, not trusted', async () => {
     const engine = makeEngine();
-    const run = engine.start('chef-concurrent', { chop: 5, boilMs: 20, finish: 1 });
+    const run = await engine.start('chef-concurrent', { chop: 5, boilMs: 20, finish: 1 });
     run.ingest({ t: 'state', lane: 'dish1', state: 'dancing', detail: null, cpuUs: null, tsUs: 1 });
     run.ingest({ t: 'print', lane: 'nobody', text: 'hi', tsUs: 1 });
     run.ingest('not json');
     await run.finished;
-    const warnings = run.events.flatMap((e) => (e.type === 'output' && e.stream === 'stderr' ? [e.text] : []));
+    const warnings = run.events.flatMap((e) => (e.type === 'console' && e.stream === 'stderr' ? [e.text] : []));
     expect(warnings).toEqual([
-      expect.stringMatching(/^\[kitchen\] ignored a bad record from a workload: record.state: expected one of/),
+      expect.stringMatching(/^\[kitchen\] ignored a bad record: record.state: expected one of/),
       '[kitchen] ignored a record for unknown lane "nobody"',
-      '[kitchen] ignored a bad record from a workload: record: expected an object, got "not json"',
+      '[kitchen] ignored a bad record: record: expected an object, got "not json"',
     ]);
     expect(run.events.some((e) => e.type === 'state' && (e.state as string) === 'dancing')).toBe(false);
   });
@@ -26,8 +26,8 @@ describe('the engine at its borders', () => {
     expect(() => engine.start('chef-parallel', { chop: 0 })).toThrow(
       'params.chop: expected a number from 1 to 2000, got 0',
     );
-    const run = engine.start('node-async', { waitMs: 5000 });
-    expect(() => engine.start('node-async')).toThrow(EngineStateError);
+    const run = await engine.start('node-async', { waitMs: 5000 });
+    await expect(engine.start('node-async')).rejects.toThrow(EngineStateError);
     await engine.stopAll();
     expect(run.running).toBe(false);
   });
@@ -36,7 +36,7 @@ describe('the engine at its borders', () => {
     const engine = makeEngine();
     const seqs: number[] = [];
     engine.onBatch((b) => seqs.push(b.seq));
-    const run = engine.start('node-async', { tasks: 2, waitMs: 60 });
+    const run = await engine.start('node-async', { tasks: 2, waitMs: 60 });
     await run.finished;
     const snapshot = engine.snapshot();
     expect(snapshot?.running).toBe(false);

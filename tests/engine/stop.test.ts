@@ -9,7 +9,7 @@ const pids = (events: readonly EngineEvent[]) =>
 describe('stop', () => {
   test('ends every process, grandchildren included, within a second', async () => {
     const engine = makeEngine();
-    const run = engine.start('node-processes', { tasks: 2, work: 2000, waitMs: 10_000 });
+    const run = await engine.start('node-processes', { tasks: 2, work: 2000, waitMs: 10_000 });
     // Main process and its two worker processes (the engine's grandchildren) are up.
     await until(run, (events) => readyCount(events) === 3);
     const started = pids(run.events);
@@ -28,7 +28,7 @@ describe('stop', () => {
 
   test('ends every worker thread, nested ones included', async () => {
     const engine = makeEngine();
-    const run = engine.start('node-threads', { tasks: 3, work: 2000, waitMs: 10_000 });
+    const run = await engine.start('node-threads', { tasks: 3, work: 2000, waitMs: 10_000 });
     await until(run, (events) => readyCount(events) === 4);
     const tids = run.events.flatMap((e) => (e.type === 'lane-ready' ? [e.tid] : []));
     if (process.platform === 'linux') expect(tids.every(threadAlive)).toBe(true);
@@ -40,7 +40,7 @@ describe('stop', () => {
 
   test('right after start, before anything is ready, leaves nothing behind', async () => {
     const engine = makeEngine();
-    const run = engine.start('chef-parallel', { chop: 2000 });
+    const run = await engine.start('chef-parallel', { chop: 2000 });
     const spawned = run.events.flatMap((e) => (e.type === 'lane-added' && e.lane.pid !== null ? [e.lane.pid] : []));
     expect(spawned).toHaveLength(2);
     await engine.stopAll();

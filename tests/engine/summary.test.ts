@@ -1,5 +1,13 @@
 import { describe, expect, test } from 'vitest';
-import { cpuShare, overlapUs, peakOverlap, peakWeighted, summarize } from '../../src-main/engine/summary';
+import {
+  cpuShare,
+  overlapUs,
+  peakAveraged,
+  peakOverlap,
+  peakWeighted,
+  summarize,
+  sustainedPeak,
+} from '../../src-main/engine/summary';
 import { buildTimeline } from '../../src-main/engine/timeline';
 import type { EngineEvent, LaneInfo } from '../../src-main/protocol/events';
 import type { LaneId, RunId, ScenarioId } from '../../src-main/protocol/ids';
@@ -30,9 +38,39 @@ describe('interval math', () => {
   });
 
   test('cpuShare is the measured fraction of a span on a CPU, 1 when unmeasured', () => {
-    expect(cpuShare({ ...iv(0, 1000), cpuUs: 250 })).toBe(0.25);
-    expect(cpuShare({ ...iv(0, 1000), cpuUs: 2000 })).toBe(1);
-    expect(cpuShare({ ...iv(0, 1000), cpuUs: null })).toBe(1);
+    expect(cpuShare({ ...iv(0, 100_000), cpuUs: 25_000 })).toBe(0.25);
+    expect(cpuShare({ ...iv(0, 100_000), cpuUs: 200_000 })).toBe(1);
+    expect(cpuShare({ ...iv(0, 100_000), cpuUs: null })).toBe(1);
+    // Too short to tell: the kernel's CPU time lags by up to a scheduler tick.
+    expect(cpuShare({ ...iv(0, 1000), cpuUs: 250 })).toBe(1);
+  });
+
+  test('sustainedPeak counts overlaps that last, not blips', () => {
+    expect(sustainedPeak([iv(0, 50_000), iv(10_000, 60_000)], 10_000)).toBe(2);
+    expect(sustainedPeak([iv(0, 50_000), iv(45_000, 90_000)], 10_000)).toBe(1);
+    expect(sustainedPeak([iv(0, 500)], 10_000)).toBe(1);
+    expect(sustainedPeak([], 10_000)).toBe(0);
+  });
+
+  test('peakAveraged averages what is open over a window', () => {
+    expect(
+      peakAveraged(
+        [
+          { ...iv(0, 100_000), weight: 1 },
+          { ...iv(0, 100_000), weight: 0.5 },
+        ],
+        25_000,
+      ),
+    ).toBe(1.5);
+    expect(
+      peakAveraged(
+        [
+          { ...iv(0, 5000), weight: 1 },
+          { ...iv(5000, 10_000), weight: 1 },
+        ],
+        10_000,
+      ),
+    ).toBe(1);
   });
 
   test('overlapUs is the time both lists cover', () => {
@@ -54,7 +92,7 @@ const lane = (laneId: number, name: string, spawnedUs: number): LaneInfo => ({
 const id = (n: number) => n as LaneId;
 
 describe('summarize', () => {
-  // Two processes: both chop (running) from 100 to 600 µs, one at half a core.
+  // Two processes: both chop (running) from 100 to 600 ms, one at half a core.
   const events: EngineEvent[] = [
     {
       type: 'run-started',
@@ -64,36 +102,52 @@ describe('summarize', () => {
       params: {},
       cores: 2,
       platform: 'linux',
+      runtime: 'node',
+      sampled: false,
       t0MonoNs: '1',
     },
     { type: 'lane-added', lane: lane(0, 'Cook', 0) },
     { type: 'lane-added', lane: lane(1, 'Assistant', 0) },
-    { type: 'lane-ready', laneId: id(0), tsUs: 100, pid: 100, tid: 100 },
-    { type: 'lane-ready', laneId: id(1), tsUs: 100, pid: 101, tid: 101 },
-    { type: 'state', laneId: id(0), tsUs: 600, state: 'waiting', detail: 'boiling', closedCpuUs: 500 },
-    { type: 'state', laneId: id(1), tsUs: 600, state: 'waiting', detail: 'boiling', closedCpuUs: 250 },
-    { type: 'lane-ended', laneId: id(0), tsUs: 1000, outcome: { kind: 'exited', code: 0, signal: null }, soloUs: 900 },
-    { type: 'lane-ended', laneId: id(1), tsUs: 1000, outcome: { kind: 'exited', code: 0, signal: null }, soloUs: 900 },
+    { type: 'lane-ready', laneId: id(0), tsUs: 100_000, pid: 100, tid: 100 },
+    { type: 'lane-ready', laneId: id(1), tsUs: 100_000, pid: 101, tid: 101 },
+    { type: 'state', laneId: id(0), tsUs: 600_000, state: 'waiting', detail: 'boiling', closedCpuUs: 500_000 },
+    { type: 'state', laneId: id(1), tsUs: 600_000, state: 'waiting', detail: 'boiling', closedCpuUs: 250_000 },
+    {
+      type: 'lane-ended',
+      laneId: id(0),
+      tsUs: 1_000_000,
+      outcome: { kind: 'exited', code: 0, signal: null },
+      soloUs: 900_000,
+    },
+    {
+      type: 'lane-ended',
+      laneId: id(1),
+      tsUs: 1_000_000,
+      outcome: { kind: 'exited', code: 0, signal: null },
+      soloUs: 900_000,
+    },
   ];
 
   test('adds up states, CPU, peaks and speedup', () => {
-    const s = summarize(buildTimeline(events), 2, 1000);
-    expect(s.wallUs).toBe(1000);
-    expect(s.cpuUs).toBe(750);
+    const s = summarize(buildTimeline(events), 2, 1_000_000, null);
+    expect(s.wallUs).toBe(1_000_000);
+    expect(s.cpuUs).toBe(750_000);
     expect(s.coresBusy).toBe(0.75);
     expect(s.peakRunning).toBe(2);
     expect(s.peakCores).toBe(1.5);
     expect(s.peakAlive).toBe(2);
-    expect(s.sequentialUs).toBe(1800);
+    expect(s.sequentialUs).toBe(1_800_000);
     expect(s.speedup).toBe(1.8);
     expect(s.lanes[0].stateUs).toEqual({
-      starting: 100,
-      running: 500,
-      waiting: 400,
+      starting: 100_000,
+      running: 500_000,
+      waiting: 400_000,
       blocked: 0,
       'gil-wait': 0,
       blocking: 0,
     });
-    expect(s.lanes[1].cpuUs).toBe(250);
+    expect(s.lanes[1].cpuUs).toBe(250_000);
+    // From the first ready (100 ms) to the last end (1 s): 750 ms of CPU over 900 ms.
+    expect(s.workers).toEqual({ kind: 'process', count: 2, coresBusy: 750_000 / 900_000 });
   });
 });

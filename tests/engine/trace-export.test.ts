@@ -5,7 +5,7 @@ import { makeEngine } from './helpers';
 describe('Chrome trace export', () => {
   test('names every process and lane, and writes spans with states, printed lines and exits', async () => {
     const engine = makeEngine();
-    const run = engine.start('node-processes', { tasks: 2, work: 20, waitMs: 50 });
+    const run = await engine.start('node-processes', { tasks: 2, work: 20, waitMs: 50 });
     await run.finished;
     const trace = JSON.parse(engine.exportTrace(run.runId).json);
     const events: {

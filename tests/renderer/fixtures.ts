@@ -27,6 +27,8 @@ export function modelOf(events: readonly EngineEvent[], scenarioId = 'chef-concu
       params: {},
       cores: 2,
       platform: 'linux',
+      runtime: 'node',
+      sampled: false,
       t0MonoNs: '0',
     },
     2,

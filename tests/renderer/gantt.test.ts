@@ -44,12 +44,12 @@ function model(): RunModel {
   const events: EngineEvent[] = [
     { type: 'lane-added', lane: lane(0, 'A', 'thread') },
     { type: 'lane-added', lane: lane(1, 'B', 'thread') },
-    { type: 'lane-ready', laneId: id(0), tsUs: 100, pid: 7, tid: 2 },
-    { type: 'lane-ready', laneId: id(1), tsUs: 100, pid: 7, tid: 3 },
-    // A ran 900 µs with 880 µs on a CPU; B ran 900 µs but got only 300 µs of CPU.
-    { type: 'state', laneId: id(0), tsUs: 1000, state: 'waiting', detail: null, closedCpuUs: 880 },
-    { type: 'state', laneId: id(1), tsUs: 1000, state: 'waiting', detail: null, closedCpuUs: 300 },
-    { type: 'output', laneId: id(0), tsUs: 1000, stream: 'stdout', text: 'Task 1 is running' },
+    { type: 'lane-ready', laneId: id(0), tsUs: 10_000, pid: 7, tid: 2 },
+    { type: 'lane-ready', laneId: id(1), tsUs: 10_000, pid: 7, tid: 3 },
+    // A ran 90 ms with 88 ms on a CPU; B ran 90 ms but got only 30 ms of CPU.
+    { type: 'state', laneId: id(0), tsUs: 100_000, state: 'waiting', detail: null, closedCpuUs: 88_000 },
+    { type: 'state', laneId: id(1), tsUs: 100_000, state: 'waiting', detail: null, closedCpuUs: 30_000 },
+    { type: 'output', laneId: id(0), tsUs: 100_000, stream: 'stdout', text: 'Task 1 is running' },
   ];
   return modelOf(events, 's');
 }
@@ -75,13 +75,13 @@ describe('layout', () => {
 });
 
 describe('drawSpans', () => {
-  const view = { x0Us: 0, x1Us: 2000, widthPx: 1000 };
+  const view = { x0Us: 0, x1Us: 200_000, widthPx: 1000 };
 
   test('draws spans at their times, open spans up to now, and hatches a running span that shared its core', () => {
     const m = model();
     const { topByLane } = layoutRows([{ model: m, title: 't' }], { rowPx: 40, headerPx: 30 }).groups[0];
     const ctx = recorder();
-    const drawn = drawSpans(ctx, m, topByLane, view, { rowPx: 40, padPx: 5 }, 1500, style);
+    const drawn = drawSpans(ctx, m, topByLane, view, { rowPx: 40, padPx: 5 }, 150_000, style);
     expect(drawn).toBe(6);
     const green = ctx.rects.filter((r) => r.fill === STATE_COLORS[1]);
     expect(green.map((r) => [r.x, r.w])).toEqual([
@@ -99,7 +99,15 @@ describe('drawSpans', () => {
     const { topByLane } = layoutRows([{ model: m, title: 't' }], { rowPx: 40, headerPx: 30 }).groups[0];
     const ctx = recorder();
     expect(
-      drawSpans(ctx, m, topByLane, { x0Us: 1100, x1Us: 1200, widthPx: 100 }, { rowPx: 40, padPx: 5 }, 1500, style),
+      drawSpans(
+        ctx,
+        m,
+        topByLane,
+        { x0Us: 110_000, x1Us: 120_000, widthPx: 100 },
+        { rowPx: 40, padPx: 5 },
+        150_000,
+        style,
+      ),
     ).toBe(2);
   });
 
@@ -114,7 +122,7 @@ describe('drawSpans', () => {
       narrow,
       m,
       topByLane,
-      { x0Us: 0, x1Us: 1050, widthPx: 100 },
+      { x0Us: 0, x1Us: 105_000, widthPx: 100 },
       { rowPx: 40, padPx: 5 },
       '13px sans-serif',
     );
@@ -122,7 +130,7 @@ describe('drawSpans', () => {
   });
 
   test('maps time to x linearly', () => {
-    expect(xOf(view, 500)).toBe(250);
+    expect(xOf(view, 50_000)).toBe(250);
   });
 });
 

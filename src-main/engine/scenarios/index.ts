@@ -1,12 +1,53 @@
+import { join } from 'node:path';
+import type { PythonInfo } from '../../protocol/commands';
 import type { ScenarioId } from '../../protocol/ids';
 import type { ParamSpec, ParamValues, ScenarioInfo } from '../../protocol/scenarios';
+import { PlanSource } from '../plan-source';
 import type { ExecutorSpec, Plan, Step } from '../plan';
+import { PythonSource } from '../python/python-source';
+import type { RunSource } from '../run';
 
-/** A scenario: what the UI shows of it and the plan its parameters make. */
+/** What scenarios need from the engine to build their sources. */
+export interface ScenarioContext {
+  /** The built workload entry (Node scenarios). */
+  readonly entry: string;
+  /** The built sampler entry, or null where the OS scheduler is not sampled. */
+  readonly samplerEntry: string | null;
+  /** resources/python: the tracer and the lesson scripts. */
+  readonly pythonDir: string;
+  /** The interpreter, resolved (throws with a clear message if there is none). */
+  python(): Promise<PythonInfo>;
+}
+
+/** A scenario: what the UI shows of it, and what its parameters run. */
 export interface Scenario {
   readonly info: ScenarioInfo;
-  plan(params: ParamValues): Plan;
+  source(params: ParamValues, context: ScenarioContext): Promise<RunSource>;
 }
+
+type Described = Omit<ScenarioInfo, 'runtime'>;
+
+/** A Node scenario: a plan of worker threads, processes and async tasks. */
+const node = (info: Described, plan: (p: ParamValues) => Plan): Scenario => ({
+  info: { ...info, runtime: 'node' },
+  source: async (p, context) => new PlanSource(plan(p), context.entry),
+});
+
+/** A Python scenario: a lesson script run under the tracer, parameters as its options. */
+const python = (info: Described, script: string, args: (p: ParamValues) => string[]): Scenario => ({
+  info: { ...info, runtime: 'python' },
+  source: async (p, context) =>
+    new PythonSource({
+      python: await context.python(),
+      interpreterArgs: [],
+      script: join(context.pythonDir, 'lessons', script),
+      args: args(p),
+      cwd: join(context.pythonDir, 'lessons'),
+      tracerDir: context.pythonDir,
+      samplerEntry: context.samplerEntry,
+      passthrough: false,
+    }),
+});
 
 const id = (s: string): ScenarioId => s as ScenarioId;
 
@@ -98,8 +139,8 @@ function recipe(n: number, p: ParamValues, onOneLoop: boolean): Step[] {
 
 const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i + 1);
 
-const chefConcurrent: Scenario = {
-  info: {
+const chefConcurrent = node(
+  {
     id: id('chef-concurrent'),
     title: 'One cook, two dishes (concurrency)',
     summary: 'One cook switches between dishes: chops one while the other’s water boils.',
@@ -108,7 +149,7 @@ const chefConcurrent: Scenario = {
       'look for waiting (water boiling) overlapping the other dish’s running, and never two running at once.',
     params: [dishes, chop, boil, finish],
   },
-  plan: (p) => ({
+  (p) => ({
     executors: [
       {
         kind: 'loop',
@@ -117,12 +158,12 @@ const chefConcurrent: Scenario = {
       },
     ],
   }),
-};
+);
 
 const helpers = ['Cook', 'Assistant', 'Second assistant', 'Third assistant'];
 
-const chefParallel: Scenario = {
-  info: {
+const chefParallel = node(
+  {
     id: id('chef-parallel'),
     title: 'Cook and assistant (parallelism)',
     summary: 'A cook and an assistant, two separate processes, each cook a dish at the same time.',
@@ -131,13 +172,13 @@ const chefParallel: Scenario = {
       'running overlaps running. Process start-up is the grey starting span.',
     params: [dishes, chop, boil, finish],
   },
-  plan: (p) => ({
+  (p) => ({
     executors: range(p.dishes).map((n): ExecutorSpec => ({
       kind: 'process',
       lanes: [{ key: `cook${n}`, name: `${helpers[n - 1]} · dish ${n}`, steps: recipe(n, p, false) }],
     })),
   }),
-};
+);
 
 const lockedWork = param({
   key: 'locked',
@@ -183,8 +224,8 @@ function mainAndWorkers(kind: 'thread' | 'process', p: ParamValues, workerSteps:
   };
 }
 
-const nodeThreads: Scenario = {
-  info: {
+const nodeThreads = node(
+  {
     id: id('node-threads'),
     title: 'Threads (worker_threads)',
     summary: 'The notebook’s threading example: a main thread starts worker threads and joins them.',
@@ -193,7 +234,7 @@ const nodeThreads: Scenario = {
       'queue up (blocked) for the shared lock, and the main thread is blocked in join until they finish.',
     params: [tasks, work, wait(300), lockedWork],
   },
-  plan: (p) =>
+  (p) =>
     mainAndWorkers('thread', p, (n) => [
       { op: 'print', text: `Task ${n} is running` },
       { op: 'cpu', mops: p.work, label: 'computing' },
@@ -201,10 +242,10 @@ const nodeThreads: Scenario = {
       { op: 'locked', mops: p.locked, label: 'updating the shared total' },
       { op: 'print', text: `Task ${n} is complete` },
     ]),
-};
+);
 
-const nodeProcesses: Scenario = {
-  info: {
+const nodeProcesses = node(
+  {
     id: id('node-processes'),
     title: 'Processes (child_process)',
     summary: 'The notebook’s multiprocessing example: a main process starts worker processes and joins them.',
@@ -213,17 +254,17 @@ const nodeProcesses: Scenario = {
       'each pays a start-up cost (starting), and the main process is blocked in join until they exit.',
     params: [tasks, work, wait(300)],
   },
-  plan: (p) =>
+  (p) =>
     mainAndWorkers('process', p, (n) => [
       { op: 'print', text: `Task ${n} is running` },
       { op: 'cpu', mops: p.work, label: 'computing' },
       { op: 'sleep', ms: p.waitMs, label: 'sleeping (like I/O)' },
       { op: 'print', text: `Task ${n} is complete` },
     ]),
-};
+);
 
-const nodeAsync: Scenario = {
-  info: {
+const nodeAsync = node(
+  {
     id: id('node-async'),
     title: 'Async tasks (one event loop)',
     summary: 'The notebook’s asyncio example: tasks await on one event loop, in a worker thread.',
@@ -244,7 +285,7 @@ const nodeAsync: Scenario = {
       }),
     ],
   },
-  plan: (p) => ({
+  (p) => ({
     executors: [
       {
         kind: 'loop',
@@ -263,7 +304,118 @@ const nodeAsync: Scenario = {
       },
     ],
   }),
-};
+);
+
+const pyWait = (value: number) =>
+  param({
+    key: 'waitMs',
+    label: 'Wait in each task',
+    unit: 'ms',
+    min: 0,
+    max: 10000,
+    value,
+    help: `Added so the lanes are wide enough to see (${TIMER}); 0 runs the notebook's code exactly.`,
+  });
+const workers = param({
+  key: 'workers',
+  label: 'Workers',
+  unit: 'workers',
+  min: 1,
+  max: 8,
+  value: 2,
+  help: 'How many threads or processes compute.',
+});
+const pyWork = param({
+  key: 'work',
+  label: 'Work per worker',
+  unit: 'k loops',
+  min: 1,
+  max: 100000,
+  value: 3000,
+  help: 'Thousands of pure-Python loop rounds per worker: it holds the GIL all along.',
+});
+const seconds = (ms: number): string => String(ms / 1000);
+
+const pyThreading = python(
+  {
+    id: id('py-threading'),
+    title: 'Python threads (the notebook)',
+    summary: 'The notebook’s threading example in real Python: two threads started, then joined.',
+    lesson:
+      'Each Python thread is a lane with its native thread id. They sleep at the same time (waiting), ' +
+      'and the main thread is blocked in join() until both finish.',
+    params: [pyWait(200)],
+  },
+  'py_threading.py',
+  (p) => ['--wait', seconds(p.waitMs)],
+);
+
+const pyMultiprocessing = python(
+  {
+    id: id('py-multiprocessing'),
+    title: 'Python processes (the notebook)',
+    summary: 'The notebook’s multiprocessing example: two processes started, then joined.',
+    lesson:
+      'Each process has its own pid and its own interpreter; its start-up is the grey starting span. ' +
+      'The main process is blocked in join() while they run.',
+    params: [pyWait(200)],
+  },
+  'py_multiprocessing.py',
+  (p) => ['--wait', seconds(p.waitMs)],
+);
+
+const pyAsyncio = python(
+  {
+    id: id('py-asyncio'),
+    title: 'Python asyncio (the notebook)',
+    summary: 'The notebook’s asyncio example: two tasks awaiting on one event loop.',
+    lesson:
+      'Every task is its own lane on the one thread that runs the loop: short running slices, ' +
+      'then waiting together while the loop sits idle.',
+    params: [pyWait(1000)],
+  },
+  'py_asyncio.py',
+  (p) => ['--wait', seconds(p.waitMs)],
+);
+
+const pyThreadsCpu = python(
+  {
+    id: id('py-threads-cpu'),
+    title: 'CPU work on Python threads (the GIL)',
+    summary: 'CPU-bound pure Python on threads: the GIL lets one run at a time.',
+    lesson:
+      'Only one thread runs Python at any instant: the others wait for the GIL (purple), and about ' +
+      'one core is busy however many threads there are. Compare with the same work on processes.',
+    params: [workers, pyWork],
+  },
+  'py_threads_cpu.py',
+  (p) => ['--workers', String(p.workers), '--work', String(p.work * 1000)],
+);
+
+const pyProcessesCpu = python(
+  {
+    id: id('py-processes-cpu'),
+    title: 'CPU work on Python processes',
+    summary: 'The same CPU-bound work on processes: each has its own GIL, so they run in parallel.',
+    lesson:
+      'Each process runs on its own core at the same time: running overlaps running, and the cores ' +
+      'view shows every core busy. Start-up costs more than a thread’s.',
+    params: [workers, pyWork],
+  },
+  'py_processes_cpu.py',
+  (p) => ['--workers', String(p.workers), '--work', String(p.work * 1000)],
+);
 
 /** Every scenario, in the order the picker shows them. */
-export const SCENARIOS: readonly Scenario[] = [chefConcurrent, chefParallel, nodeThreads, nodeProcesses, nodeAsync];
+export const SCENARIOS: readonly Scenario[] = [
+  chefConcurrent,
+  chefParallel,
+  nodeThreads,
+  nodeProcesses,
+  nodeAsync,
+  pyThreading,
+  pyMultiprocessing,
+  pyAsyncio,
+  pyThreadsCpu,
+  pyProcessesCpu,
+];

@@ -1,0 +1,238 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { basename, delimiter } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+import { Worker } from 'node:worker_threads';
+import type { PythonInfo } from '../../protocol/commands';
+import { validateTracerRecord, type TracerRecord } from '../../protocol/tracer';
+import { killProcessTree } from '../kill';
+import type { ExitInfo } from '../launch';
+import { eachLine } from '../lines';
+import type { RunSink, RunSource } from '../run';
+import type { SamplerCommand, SamplerInit, SamplerReport } from '../sampler/messages';
+import { Merger } from './merge';
+import { startRecordServer, type Connection, type RecordServer } from './record-server';
+
+/** A script to run under the tracer. */
+export interface ScriptSpec {
+  readonly python: PythonInfo;
+  /** Options for the interpreter itself, before `-m kitchen_tracer` (e.g. `-X dev`). */
+  readonly interpreterArgs: readonly string[];
+  readonly script: string;
+  readonly args: readonly string[];
+  readonly cwd: string;
+  /** resources/python: the tracer package and sitecustomize. */
+  readonly tracerDir: string;
+  /** The built sampler worker (`sampler.js`); null to run without sampling. */
+  readonly samplerEntry: string | null;
+  /** Let the script's stdout and stderr through to this process's own (the CLI) instead of the console. */
+  readonly passthrough: boolean;
+}
+
+/** How far behind the sampler's coverage records are released: the socket may lag a little. */
+const MARGIN_US = 20_000;
+/** After the script's main process exits, how long its traced children get to finish. */
+const ORPHAN_GRACE_MS = 2000;
+/** Console lines kept per run; the rest are counted, not kept (the CLI passes everything through). */
+const MAX_CONSOLE_LINES = 5000;
+
+/** Lane keys the tracer makes: p<pid>, p<pid>t<tid>, p<pid>a<n>. */
+const KEY = /^p(\d+)(?:([ta])\d+)?$/;
+
+/**
+ * The Python runtime: runs a script under the stdlib tracer, one record
+ * connection per traced process, and refines thread states with the OS
+ * scheduler's samples (Linux) so waiting for the GIL shows.
+ */
+export class PythonSource implements RunSource {
+  readonly runtime = 'python';
+  readonly sampled: boolean;
+  private child: ChildProcess | null = null;
+  private server: RecordServer | null = null;
+  private sampler: Worker | null = null;
+  private samplerDone: Promise<void> = Promise.resolve();
+  private merger: Merger | null = null;
+  private readonly pidOfConnection = new Map<number, number>();
+  /** Every lane key seen, by the pid it belongs to. */
+  private readonly keysByPid = new Map<number, Set<string>>();
+  private ticks = 0;
+  private sampledUs = 0;
+  private consoleLines = 0;
+
+  constructor(private readonly spec: ScriptSpec) {
+    this.sampled = spec.samplerEntry !== null && process.platform === 'linux';
+  }
+
+  allows(key: string): boolean {
+    return KEY.test(key);
+  }
+
+  samplingHz(): number | null {
+    return this.sampled && this.sampledUs > 0 ? Math.round((this.ticks * 1e6) / this.sampledUs) : null;
+  }
+
+  async start(sink: RunSink): Promise<void> {
+    const merger = new Merger((record) => sink.accept(record));
+    this.merger = merger;
+    if (this.sampled && this.spec.samplerEntry) this.startSampler(sink, merger, this.spec.samplerEntry);
+    const server = await startRecordServer(
+      (raw, connection) => this.onRecord(sink, merger, raw, connection),
+      (connection) => this.onClose(sink, merger, connection),
+    );
+    this.server = server;
+    const spawnedUs = sink.nowUs();
+    const child = spawn(
+      this.spec.python.executable,
+      [...this.spec.interpreterArgs, '-m', 'kitchen_tracer', this.spec.script, ...this.spec.args],
+      {
+        cwd: this.spec.cwd,
+        detached: process.platform !== 'win32',
+        stdio: ['ignore', this.spec.passthrough ? 'inherit' : 'pipe', this.spec.passthrough ? 'inherit' : 'pipe'],
+        windowsHide: true,
+        env: {
+          ...process.env,
+          PYTHONPATH: [this.spec.tracerDir, process.env.PYTHONPATH].filter(Boolean).join(delimiter),
+          KITCHEN_TRACE_SOCKET: server.address,
+          KITCHEN_T0_NS: sink.t0Ns.toString(),
+          PYTHONUNBUFFERED: '1',
+          // Existing bytecode is used, none is written: the app's folder may be read-only, the user's is theirs.
+          PYTHONDONTWRITEBYTECODE: '1',
+        },
+      },
+    );
+    this.child = child;
+    const mainKey = child.pid === undefined ? null : `p${child.pid}`;
+    if (mainKey && child.pid !== undefined) {
+      if (this.sampled) merger.track(mainKey);
+      this.remember(mainKey);
+      sink.accept({
+        t: 'spawn',
+        parent: null,
+        kind: 'process',
+        lanes: [{ key: mainKey, name: basename(this.spec.script) }],
+        pid: child.pid,
+        tsUs: spawnedUs,
+      });
+    }
+    const outputs = this.spec.passthrough
+      ? []
+      : [
+          eachLine(child.stdout, (line) => this.console(sink, 'stdout', line)),
+          eachLine(child.stderr, (line) => this.console(sink, 'stderr', line)),
+        ];
+    const exit = await new Promise<ExitInfo>((resolve, reject) => {
+      child.once('error', (err) =>
+        reject(new Error(`could not start ${this.spec.python.executable}: ${(err as Error).message}`)),
+      );
+      child.once('exit', (code, signal) => resolve({ code, signal }));
+    });
+    await Promise.all(outputs);
+    if (child.pid !== undefined) this.endProcess(merger, child.pid, exit, sink.nowUs());
+    // Traced children may still be finishing; past the grace, whatever is left of the group is ended.
+    const deadline = Date.now() + ORPHAN_GRACE_MS;
+    while (server.open() > 0 && Date.now() < deadline && !sink.stopping) await delay(20);
+    if (server.open() > 0 && child.pid !== undefined) {
+      sink.warn('the script exited but some of its processes were still running: they were ended');
+      await killProcessTree(child.pid, 300);
+      await delay(50);
+    }
+    await this.finishSampling();
+    merger.flush();
+    this.lastWords(sink);
+    await server.close();
+  }
+
+  private console(sink: RunSink, stream: 'stdout' | 'stderr', line: string): void {
+    this.consoleLines++;
+    if (this.consoleLines <= MAX_CONSOLE_LINES) sink.console(stream, line);
+  }
+
+  private lastWords(sink: RunSink): void {
+    const dropped = this.consoleLines - MAX_CONSOLE_LINES;
+    if (dropped > 0)
+      sink.warn(`the script printed ${dropped} more lines than the console keeps (${MAX_CONSOLE_LINES})`);
+  }
+
+  private onRecord(sink: RunSink, merger: Merger, raw: unknown, connection: Connection): void {
+    let record: TracerRecord;
+    try {
+      record = validateTracerRecord(raw);
+    } catch (err) {
+      sink.warn(`ignored a bad record from the tracer: ${(err as Error).message}`);
+      return;
+    }
+    if (!this.pidOfConnection.has(connection.id)) {
+      const pid = record.t === 'spawn' ? record.pid : record.t === 'ready' ? record.pid : null;
+      if (pid !== null) this.pidOfConnection.set(connection.id, pid);
+    }
+    if (record.t === 'spawn') {
+      for (const lane of record.lanes) {
+        this.remember(lane.key);
+        // Threads and processes are refined by the OS samples; tasks are what the tracer says.
+        if (this.sampled && record.kind !== 'task') merger.track(lane.key);
+      }
+      sink.accept(record);
+      return;
+    }
+    if (record.t === 'ready' && merger.tracks(record.lane))
+      this.watch({ pid: record.pid, tid: record.tid, key: record.lane });
+    merger.record(record);
+  }
+
+  private remember(key: string): void {
+    const pid = Number(KEY.exec(key)?.[1]);
+    if (!Number.isInteger(pid)) return;
+    const keys = this.keysByPid.get(pid) ?? new Set<string>();
+    keys.add(key);
+    this.keysByPid.set(pid, keys);
+  }
+
+  /** A process is gone: its lanes still open (its main thread, threads, tasks) end now. */
+  private endProcess(merger: Merger, pid: number, exit: ExitInfo, tsUs: number): void {
+    for (const key of this.keysByPid.get(pid) ?? []) {
+      merger.record({ t: 'exit', lane: key, code: exit.code, signal: exit.signal, tsUs });
+    }
+  }
+
+  /** A traced child's connection closed: it exited (or exec'd). The main process is ended by its exit instead. */
+  private onClose(sink: RunSink, merger: Merger, connection: Connection): void {
+    const pid = this.pidOfConnection.get(connection.id);
+    if (pid === undefined || pid === this.child?.pid) return;
+    this.endProcess(merger, pid, { code: null, signal: null }, sink.nowUs());
+  }
+
+  private startSampler(sink: RunSink, merger: Merger, entry: string): void {
+    const init: SamplerInit = { t0Ns: sink.t0Ns.toString(), intervalUs: 1000 };
+    const worker = new Worker(entry, { workerData: init });
+    this.sampler = worker;
+    worker.on('message', (report: SamplerReport) => {
+      if (report.type !== 'batch') return;
+      this.ticks = report.ticks;
+      this.sampledUs = report.elapsedUs;
+      merger.os(report.segments);
+      for (const s of report.segments) {
+        if (s.os === 'cpu' && s.core !== null) sink.coreSpan(s.core, s.key, s.fromUs, s.toUs);
+      }
+      merger.advance(report.untilUs - MARGIN_US);
+    });
+    worker.on('error', (err) => sink.warn(`the scheduler sampler failed: ${err.message}`));
+    this.samplerDone = new Promise((resolve) => worker.once('exit', () => resolve()));
+  }
+
+  private watch(watch: { pid: number; tid: number; key: string }): void {
+    const command: SamplerCommand = { type: 'watch', watch };
+    this.sampler?.postMessage(command);
+  }
+
+  private async finishSampling(): Promise<void> {
+    if (!this.sampler) return;
+    const command: SamplerCommand = { type: 'stop' };
+    this.sampler.postMessage(command);
+    await this.samplerDone;
+    this.sampler = null;
+  }
+
+  async stop(graceMs: number): Promise<void> {
+    const pid = this.child?.pid;
+    if (pid !== undefined) await killProcessTree(pid, graceMs);
+  }
+}

@@ -1,0 +1,197 @@
+import { spawn } from 'node:child_process';
+import { resolve } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { findPython } from '../../src-main/engine/python/interpreter';
+import { overlapUs } from '../../src-main/engine/summary';
+import type { Timeline } from '../../src-main/engine/timeline';
+import { finished, makeEngine, processAlive, runToEnd, spansOf, totalUs, until } from '../engine/helpers';
+
+const script = (name: string) => resolve(import.meta.dirname, 'scripts', name);
+const trace = async (name: string, args: string[] = []) =>
+  finished(await makeEngine().startScript({ script: script(name), args }));
+const lane = (timeline: Timeline, name: string) => {
+  const found = timeline.lanes.find((l) => l.info.name === name);
+  if (!found) throw new Error(`no lane ${name}: ${timeline.lanes.map((l) => l.info.name).join(', ')}`);
+  return found;
+};
+const linux = process.platform === 'linux';
+
+describe('the interpreter', () => {
+  test('is resolved to its real executable, with its version and GIL', async () => {
+    const python = await findPython(null);
+    expect(python.version).toMatch(/^3\.\d+\.\d+/);
+    expect(python.executable).toMatch(/python/);
+    expect(typeof python.gilEnabled).toBe('boolean');
+  });
+
+  test('a missing one gets a clear message, and Node scenarios still run', async () => {
+    const engine = makeEngine();
+    const status = await engine.configurePython('/nowhere/python3');
+    expect(status.info).toBeNull();
+    expect(status.problem).toMatch(/^No usable Python: \/nowhere\/python3: not found/);
+    await expect(engine.start('py-asyncio')).rejects.toThrow(/No usable Python/);
+    const { ended } = await runToEnd(engine, 'node-async', { waitMs: 10 });
+    expect(ended.reason).toBe('completed');
+  });
+
+  test('the tracer reads the same clock as the engine: skew under 1 ms', async () => {
+    const python = await findPython(null);
+    const child = spawn(python.executable, [script('clock.py')], { stdio: ['pipe', 'pipe', 'inherit'] });
+    child.stdout.setEncoding('utf8');
+    const skews: { skewNs: number; rttNs: number }[] = [];
+    for (let i = 0; i < 30; i++) {
+      const before = process.hrtime.bigint();
+      const answer = new Promise<string>((ok) => child.stdout.once('data', (d: string) => ok(d)));
+      child.stdin.write('\n');
+      const pythonNs = BigInt((await answer).trim());
+      const after = process.hrtime.bigint();
+      skews.push({ skewNs: Number(pythonNs - (before + after) / 2n), rttNs: Number(after - before) });
+    }
+    child.stdin.end();
+    // The round trip with the least delay bounds the skew best.
+    const best = skews.sort((a, b) => a.rttNs - b.rttNs)[0];
+    expect(Math.abs(best.skewNs)).toBeLessThan(1_000_000);
+    expect(Math.abs(best.skewNs)).toBeLessThanOrEqual(best.rttNs / 2 + 1_000_000);
+  });
+});
+
+describe('the GIL, made visible', () => {
+  test.runIf(linux)('CPU-bound threads run one at a time, waiting for the GIL in between', async () => {
+    const { timeline, summary } = await runToEnd(makeEngine(), 'py-threads-cpu', { workers: 2, work: 2500 });
+    const [a, b] = ['Worker-1', 'Worker-2'].map((n) => spansOf(timeline, n, ['running']));
+    const gilA = totalUs(spansOf(timeline, 'Worker-1', ['gil-wait']));
+    const gilB = totalUs(spansOf(timeline, 'Worker-2', ['gil-wait']));
+    // Each waits for the GIL a good part of the time it is not running…
+    expect(gilA).toBeGreaterThan(0.3 * totalUs(a));
+    expect(gilB).toBeGreaterThan(0.3 * totalUs(b));
+    // …and they hardly ever run at the same instant.
+    expect(overlapUs(a, b)).toBeLessThan(0.15 * Math.min(totalUs(a), totalUs(b)));
+    expect(summary.peakRunning).toBe(1);
+    expect(summary.workers).toMatchObject({ kind: 'thread', count: 2 });
+    expect(summary.workers?.coresBusy).toBeLessThan(1.3);
+    expect(summary.samplingHz).toBeGreaterThan(200);
+  });
+
+  test.runIf(linux)('the same work on processes runs at the same time, on different cores', async () => {
+    const { timeline, summary, run } = await runToEnd(makeEngine(), 'py-processes-cpu', { workers: 2, work: 2500 });
+    const w1 = lane(timeline, 'Worker-1');
+    const w2 = lane(timeline, 'Worker-2');
+    expect(w1.info.pid).not.toBe(w2.info.pid);
+    expect(w1.info.kind).toBe('process');
+    const [a, b] = ['Worker-1', 'Worker-2'].map((n) => spansOf(timeline, n, ['running']));
+    expect(overlapUs(a, b)).toBeGreaterThan(0.5 * Math.min(totalUs(a), totalUs(b)));
+    expect(totalUs(spansOf(timeline, 'Worker-1', ['gil-wait']))).toBe(0);
+    expect(summary.peakRunning).toBe(2);
+    expect(summary.workers?.coresBusy).toBeGreaterThan(1.4);
+    // The cores view: both cores saw a worker.
+    const cores = new Set(run.events.flatMap((e) => (e.type === 'core-span' ? [e.core] : [])));
+    expect(cores.size).toBe(2);
+  });
+});
+
+describe('tracing Python', () => {
+  test('the notebook threading example: a lane per thread, printed lines where they were printed', async () => {
+    const { timeline, ended } = await runToEnd(makeEngine(), 'py-threading', { waitMs: 100 });
+    expect(ended.reason).toBe('completed');
+    const t1 = lane(timeline, 'Thread-1 (task1)');
+    expect(t1.info.kind).toBe('thread');
+    expect(t1.info.tid).not.toBe(t1.info.pid);
+    const printed = timeline.instants.find((i) => i.text === 'Task 1 is running');
+    expect(printed?.laneId).toBe(t1.info.laneId);
+    expect(spansOf(timeline, 'Thread-1 (task1)', ['waiting']).some((s) => s.detail === 'time.sleep(0.1)')).toBe(true);
+    const main = timeline.lanes[0];
+    expect(timeline.spans.some((s) => s.laneId === main.info.laneId && s.detail === 'join(Thread-1 (task1))')).toBe(
+      true,
+    );
+  });
+
+  test('asyncio: one lane per task on the loop thread, awaiting for the time asked (±15 ms)', async () => {
+    const { timeline } = await runToEnd(makeEngine(), 'py-asyncio', { waitMs: 300 });
+    const tasks = timeline.lanes.filter((l) => l.info.kind === 'task');
+    expect(tasks.map((t) => t.info.name)).toEqual(['Task-1 (main)', 'Task-2 (task1)', 'Task-3 (task2)']);
+    expect(new Set(tasks.map((t) => t.info.tid))).toEqual(new Set([timeline.lanes[0].info.tid]));
+    for (const name of ['Task-2 (task1)', 'Task-3 (task2)']) {
+      const sleeps = spansOf(timeline, name, ['waiting']).filter((s) => s.detail === 'await sleep()');
+      expect(sleeps).toHaveLength(1);
+      expect(Math.abs(sleeps[0].endUs - sleeps[0].startUs - 300_000)).toBeLessThan(15_000);
+      expect(
+        timeline.instants.some((i) => i.laneId === lane(timeline, name).info.laneId && /is complete$/.test(i.text)),
+      ).toBe(true);
+    }
+  });
+
+  test('every start method, Pool and ProcessPoolExecutor workers get lanes with their pid and parent', async () => {
+    const methods = await trace('start_methods.py', ['fork', 'spawn', 'forkserver']);
+    expect(methods.ended.reason).toBe('completed');
+    const main = methods.timeline.lanes[0];
+    for (const method of ['fork', 'spawn', 'forkserver']) {
+      const child = lane(methods.timeline, `via-${method}`);
+      expect(child.info.kind).toBe('process');
+      expect(child.info.pid).not.toBe(main.info.pid);
+      expect(child.info.parentLaneId).toBe(main.info.laneId);
+      expect(
+        methods.timeline.instants.some((i) => i.laneId === child.info.laneId && i.text === `child via ${method}`),
+      ).toBe(true);
+    }
+    const pools = await trace('pools.py');
+    const names = pools.timeline.lanes.map((l) => l.info.name);
+    expect(names.filter((n) => /^ForkPoolWorker-|^SpawnPoolWorker-|^ForkServerPoolWorker-/.test(n))).toHaveLength(2);
+    expect(names.filter((n) => /Process-\d+$/.test(n)).length).toBeGreaterThanOrEqual(2);
+  });
+
+  test('children of children are traced', async () => {
+    const { timeline } = await trace('grandchildren.py');
+    const middle = lane(timeline, 'middle');
+    const grandchild = timeline.lanes.find((l) => l.info.parentLaneId === middle.info.laneId);
+    expect(grandchild?.info.kind).toBe('process');
+    expect(
+      timeline.instants.some((i) => i.laneId === grandchild?.info.laneId && i.text === 'grandchild is running'),
+    ).toBe(true);
+  });
+
+  test('an exception in a thread is an error with its message and traceback', async () => {
+    const { timeline, ended } = await trace('failing_thread.py');
+    const saucier = lane(timeline, 'Saucier');
+    expect(saucier.outcome).toMatchObject({ kind: 'error' });
+    const message = saucier.outcome?.kind === 'error' ? saucier.outcome.message : '';
+    expect(message.split('\n')[0]).toBe('ValueError: the sauce burned');
+    expect(message).toContain('Traceback (most recent call last)');
+    expect(ended.reason).toBe('failed');
+    expect(ended.message).toBe('Saucier failed: ValueError: the sauce burned');
+    expect(timeline.instants.find((i) => i.text === 'about to fail')?.laneId).toBe(saucier.info.laneId);
+  });
+
+  test('exit codes, exceptions and syntax errors of the script come through', async () => {
+    const exits = await trace('exits.py', ['3']);
+    expect(exits.timeline.lanes[0].outcome).toEqual({ kind: 'exited', code: 3, signal: null });
+    expect(exits.ended.reason).toBe('failed');
+    const raises = await trace('raises.py');
+    expect(raises.timeline.lanes[0].outcome).toMatchObject({ kind: 'error' });
+    expect(raises.ended.message).toMatch(/failed: RuntimeError: out of pasta$/);
+    const console = raises.run.events.flatMap((e) => (e.type === 'console' ? [e.text] : []));
+    expect(console).toContain('RuntimeError: out of pasta');
+    const syntax = await trace('syntax_error.py');
+    expect(syntax.ended.reason).toBe('failed');
+    expect(syntax.ended.message).toMatch(/SyntaxError/);
+  });
+
+  test('a script that never ends is stopped with everything it started', async () => {
+    const engine = makeEngine();
+    const run = await engine.startScript({ script: script('forever.py'), args: [] });
+    await until(run, (events) => events.some((e) => e.type === 'lane-ready' && e.laneId === 1));
+    const pids = [...new Set(run.events.flatMap((e) => (e.type === 'lane-ready' ? [e.pid] : [])))];
+    expect(pids.length).toBeGreaterThanOrEqual(2);
+    const t = performance.now();
+    await run.stop();
+    expect(performance.now() - t).toBeLessThan(1000);
+    expect(pids.filter(processAlive)).toEqual([]);
+  });
+
+  test('megabytes of output: the run completes, the console keeps a bounded part', async () => {
+    const { ended, run, timeline } = await trace('chatty.py');
+    expect(ended.reason).toBe('completed');
+    const consoleLines = run.events.filter((e) => e.type === 'console').length;
+    expect(consoleLines).toBeLessThanOrEqual(5001);
+    expect(timeline.instants.length).toBeLessThanOrEqual(5000);
+  });
+});
