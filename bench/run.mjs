@@ -20,8 +20,8 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 /** @param {number} us */
 const ms = (us) => `${(us / 1000).toFixed(0)} ms`;
 
-/** @typedef {{ ph: string, pid: number, tid: number, ts: number, dur: number, args: { state?: string } }} TraceEvent */
-/** @typedef {{ traceEvents: TraceEvent[], otherData: { summary: { wallUs: number, peakCores: number, speedup: number } } }} Trace */
+/** @typedef {{ ph: string, name: string, pid: number, tid: number, ts: number, dur: number, args: { state?: string, name?: string } }} TraceEvent */
+/** @typedef {{ traceEvents: TraceEvent[], otherData: { summary: { wallUs: number, peakCores: number, speedup: number, samplingHz: number | null, workers: { coresBusy: number } | null } } }} Trace */
 
 /**
  * Runs a scenario through the CLI and returns its trace.
@@ -158,7 +158,94 @@ rows.push([
   `median ${median(stops).toFixed(0)} ms from SIGINT to exit, none left`,
 ]);
 
-// 4. The UI in browser mode: page load, and the CPU Chromium takes to draw a live run (the app shares
+// 4. The Python runtime: the tracer's cost, the sampler's rate, the GIL, the shared clock.
+const python = spawnSync('python3', ['-c', 'import sys; print(sys.executable)'], { encoding: 'utf8' }).stdout.trim();
+if (python) {
+  const lessons = join(root, 'resources/python/lessons');
+  const cases = [
+    'py_threading.py',
+    'py_multiprocessing.py',
+    'py_asyncio.py',
+    'py_threads_cpu.py',
+    'py_processes_cpu.py',
+    join(root, 'bench/python/call_heavy.py'),
+  ];
+  const PY_REPEAT = Math.max(REPEAT, 9);
+  const hz = [];
+  for (const script of cases) {
+    const path = script.startsWith('/') ? script : join(lessons, script);
+    const plain = [];
+    const traced = [];
+    for (let i = 0; i < PY_REPEAT; i++) {
+      const t = performance.now();
+      spawnSync(python, [path], { cwd: lessons, stdio: 'ignore' });
+      plain.push(performance.now() - t);
+      const out = join(scratch, 'py.json');
+      spawnSync(process.execPath, [cli, 'trace', '--out', out, '--', python, path], {
+        cwd: lessons,
+        stdio: 'ignore',
+      });
+      /** @type {Trace} */
+      const t2 = JSON.parse(readFileSync(out, 'utf8'));
+      // The script's own life: its main process lane, from spawn to exit.
+      const mainPid = t2.traceEvents.find((e) => e.ph === 'X')?.pid;
+      const main = t2.traceEvents.filter((e) => e.ph === 'X' && e.pid === mainPid && e.tid === mainPid);
+      traced.push((Math.max(...main.map((e) => e.ts + e.dur)) - Math.min(...main.map((e) => e.ts))) / 1000);
+      if (t2.otherData.summary.samplingHz) hz.push(t2.otherData.summary.samplingHz);
+    }
+    rows.push([
+      `tracer overhead: ${script.split('/').pop()}`,
+      `${(median(traced) / median(plain)).toFixed(3)}× the untraced run (${median(plain).toFixed(0)} → ${median(traced).toFixed(0)} ms wall)`,
+    ]);
+  }
+  rows.push(['OS scheduler sampling rate (Linux /proc)', `median ${median(hz)} Hz over ${hz.length} traced runs`]);
+
+  for (const scenario of ['py-threads-cpu', 'py-processes-cpu']) {
+    const runs = Array.from({ length: REPEAT }, () => trace(scenario, {}));
+    const ratio = runs.map((t) => {
+      const names = new Map(
+        t.traceEvents
+          .filter((e) => e.ph === 'M' && e.name === 'thread_name')
+          .map((e) => [`${e.pid}:${e.tid}`, e.args.name]),
+      );
+      /** @param {string} name */
+      const running = (name) =>
+        t.traceEvents
+          .filter((e) => e.ph === 'X' && e.args.state === 'running' && names.get(`${e.pid}:${e.tid}`) === name)
+          .map((e) => /** @type {[number, number]} */ ([e.ts, e.ts + e.dur]));
+      const a = running('Worker-1');
+      const b = running('Worker-2');
+      return overlap(a, b) / Math.min(busy(a), busy(b));
+    });
+    const s = runs.map((t) => t.otherData.summary);
+    rows.push([
+      `${scenario} (2 workers)`,
+      `workers' running overlap ${(100 * median(ratio)).toFixed(0)}% of the shorter one's; ` +
+        `${median(s.map((x) => x.workers?.coresBusy ?? 0)).toFixed(2)} cores busy while they ran; ` +
+        `wall ${ms(median(s.map((x) => x.wallUs)))}`,
+    ]);
+  }
+
+  const clock = spawn(python, [join(root, 'tests/python/scripts/clock.py')], { stdio: ['pipe', 'pipe', 'ignore'] });
+  clock.stdout.setEncoding('utf8');
+  const samples = [];
+  for (let i = 0; i < 200; i++) {
+    const before = process.hrtime.bigint();
+    const answer = new Promise((resolve) => clock.stdout.once('data', resolve));
+    clock.stdin.write('\n');
+    const pythonNs = BigInt(String(await answer).trim());
+    const after = process.hrtime.bigint();
+    samples.push({ skew: Number(pythonNs - (before + after) / 2n) / 1000, rtt: Number(after - before) / 1000 });
+  }
+  clock.stdin.end();
+  const best = samples.sort((a, b) => a.rtt - b.rtt).slice(0, 20);
+  rows.push([
+    "clock skew, Python's perf_counter_ns vs Node's hrtime",
+    `median ${median(best.map((x) => Math.abs(x.skew))).toFixed(1)} µs over the 20 fastest of 200 round trips (round trip ${median(best.map((x) => x.rtt)).toFixed(0)} µs)`,
+  ]);
+}
+
+// 5. The UI in browser mode: page load, and the CPU Chromium takes to draw a live run (the app shares
 // the machine with the workload it measures, so this is work the workload does not get).
 const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 if (process.platform === 'linux' && existsSync(chromiumPath)) {

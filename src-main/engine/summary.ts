@@ -121,19 +121,6 @@ export function sustainedPeak(intervals: readonly { startUs: number; endUs: numb
   return 1;
 }
 
-/**
- * Spans shorter than this get no CPU share: the kernel brings a running
- * thread's CPU time up to date only at scheduler ticks (every few ms).
- */
-export const MIN_SHARE_SPAN_US = 20_000;
-
-/** The share of a span's time it spent on a CPU (1 where not measured, or too short to tell). */
-export function cpuShare(span: { startUs: number; endUs: number; cpuUs: number | null }): number {
-  const length = span.endUs - span.startUs;
-  if (span.cpuUs === null || length < MIN_SHARE_SPAN_US) return 1;
-  return Math.min(1, span.cpuUs / length);
-}
-
 /** Total length of the time covered by both interval lists (each list may overlap itself). */
 export function overlapUs(
   a: readonly { startUs: number; endUs: number }[],
@@ -208,8 +195,14 @@ export function summarize(timeline: Timeline, cores: number, wallUs: number, sam
     coresBusy: cpuUs / safeWall,
     cores,
     peakRunning: sustainedPeak(executing, SUSTAINED_US),
+    // CPU time is spread over each span and summed over 25 ms windows: a short span's share is
+    // uncertain on its own, but over a window the kernel's accounting adds up.
     peakCores: peakAveraged(
-      executing.map((s) => ({ startUs: s.startUs, endUs: s.endUs, weight: cpuShare(s) })),
+      executing.map((s) => ({
+        startUs: s.startUs,
+        endUs: s.endUs,
+        weight: s.cpuUs === null ? 1 : Math.min(1, s.cpuUs / Math.max(1, s.endUs - s.startUs)),
+      })),
       PEAK_WINDOW_US,
     ),
     peakAlive: peakOverlap(timeline.lanes.map((l) => ({ startUs: l.info.spawnedUs, endUs: l.endUs }))),

@@ -158,3 +158,35 @@ export function drawBand(ctx: Ctx, topPx: number, heightPx: number, widthPx: num
   ctx.fillStyle = 'rgba(29, 29, 31, 0.05)';
   ctx.fillRect(0, topPx, widthPx, heightPx);
 }
+
+/**
+ * Draws which lane's thread ran on each CPU core (sampled runs): one row per
+ * core, bars coloured by lane, named where they are wide enough.
+ */
+export function drawCores(
+  ctx: Ctx,
+  model: RunModel,
+  rows: readonly { core: number; topPx: number }[],
+  view: Viewport,
+  bar: BarMetrics,
+  laneColor: (lane: number) => string,
+  font: string,
+): void {
+  const topOf = new Map(rows.map((r) => [r.core, r.topPx]));
+  ctx.font = font;
+  ctx.textBaseline = 'middle';
+  for (const span of model.coreSpans) {
+    const top = topOf.get(span.core);
+    if (top === undefined || span.endUs < view.x0Us || span.startUs > view.x1Us) continue;
+    const x0 = Math.max(xOf(view, span.startUs), -1);
+    const x1 = Math.min(xOf(view, span.endUs), view.widthPx + 1);
+    const width = Math.max(1, x1 - x0);
+    ctx.fillStyle = laneColor(span.lane);
+    ctx.fillRect(x0, top + bar.padPx, width, bar.rowPx - 2 * bar.padPx);
+    const name = model.lanes[span.lane]?.info.name ?? '';
+    if (width > ctx.measureText(name).width + 10) {
+      ctx.fillStyle = '#ffffff';
+      ctx.fillText(name, x0 + 5, top + bar.rowPx / 2);
+    }
+  }
+}

@@ -14,6 +14,8 @@ export interface GroupRows {
   readonly lanes: readonly LaneRow[];
   /** Row top by lane index, for the draw loop (NaN for lanes not shown). */
   readonly topByLane: Float64Array;
+  /** The cores view under the lanes (sampled runs), or null. */
+  readonly cores: { readonly headerTopPx: number; readonly rows: readonly { core: number; topPx: number }[] } | null;
 }
 
 /** All rows of the timeline. */
@@ -28,10 +30,14 @@ export interface RowMetrics {
   readonly headerPx: number;
 }
 
-/** Stacks groups top to bottom: each a header row, then one row per lane in lane order. */
+/**
+ * Stacks groups top to bottom: each a header row, one row per lane in lane
+ * order, and with `cores` (for runs that sampled the OS) a row per CPU core.
+ */
 export function layoutRows(
   groups: readonly { model: RunModel; title: string }[],
   { rowPx, headerPx }: RowMetrics,
+  cores = false,
 ): RowLayout {
   let y = 0;
   const out: GroupRows[] = [];
@@ -46,16 +52,34 @@ export function layoutRows(
       topByLane[lane.info.laneId] = y;
       y += rowPx;
     }
-    out.push({ model, title, headerTopPx, lanes, topByLane });
+    let coreView: GroupRows['cores'] = null;
+    if (cores && model.sampled) {
+      const coresHeaderTopPx = y;
+      y += headerPx;
+      const rows = Array.from({ length: Math.max(model.cores, model.maxCore + 1) }, (_, core) => {
+        const row = { core, topPx: y };
+        y += rowPx;
+        return row;
+      });
+      coreView = { headerTopPx: coresHeaderTopPx, rows };
+    }
+    out.push({ model, title, headerTopPx, lanes, topByLane, cores: coreView });
   }
   return { groups: out, heightPx: y };
 }
 
-/** The row (group and lane) under a y position, or null. */
-export function rowAt(layout: RowLayout, yPx: number, rowPx: number): { group: GroupRows; row: LaneRow } | null {
+/** The row under a y position: a lane's, a core's, or null. */
+export function rowAt(
+  layout: RowLayout,
+  yPx: number,
+  rowPx: number,
+): { group: GroupRows; row: LaneRow } | { group: GroupRows; core: number } | null {
   for (const group of layout.groups) {
     for (const row of group.lanes) {
       if (yPx >= row.topPx && yPx < row.topPx + rowPx) return { group, row };
+    }
+    for (const row of group.cores?.rows ?? []) {
+      if (yPx >= row.topPx && yPx < row.topPx + rowPx) return { group, core: row.core };
     }
   }
   return null;

@@ -1,13 +1,33 @@
-import type { Hello } from '@protocol/commands';
+import type { Hello, PythonStatus } from '@protocol/commands';
 import type { EventBatch, RunSnapshot } from '@protocol/events';
 import type { ParamSpec, ScenarioInfo } from '@protocol/scenarios';
 import type { Bridge, Link } from './bridge';
+import { splitArgs } from './args';
 import { RunModel } from './run-model';
 
 /** The two chef scenarios are shown together: one look tells concurrency from parallelism. */
 export const CHEF_PAIR = ['chef-concurrent', 'chef-parallel'] as const;
 
 const isChef = (id: string): boolean => (CHEF_PAIR as readonly string[]).includes(id);
+
+/** The scenario id the engine gives runs of the user's own scripts. */
+export const SCRIPT = 'script';
+
+/** Settings kept in the browser's storage between sessions. */
+const stored = (key: string): string => {
+  try {
+    return localStorage.getItem(`kitchen.${key}`) ?? '';
+  } catch {
+    return '';
+  }
+};
+const store = (key: string, value: string): void => {
+  try {
+    localStorage.setItem(`kitchen.${key}`, value);
+  } catch {
+    // Private windows may refuse storage: the setting lasts this session only.
+  }
+};
 
 /**
  * The UI's state: what the engine offered, what the user picked, the runs
@@ -29,6 +49,12 @@ export class AppState {
   error = $state<string | null>(null);
   /** Scenarios still to run after the current one ("run both"). */
   queue = $state<string[]>([]);
+  /** What the Run button runs: a lesson scenario, or the user's script. */
+  mode = $state<'lessons' | 'script'>('lessons');
+  python = $state.raw<PythonStatus | null>(null);
+  pythonPath = $state(stored('python'));
+  scriptPath = $state(stored('script'));
+  scriptArgs = $state(stored('args'));
 
   readonly scenario: ScenarioInfo | null = $derived(
     this.hello?.scenarios.find((s) => s.id === this.selectedId) ?? null,
@@ -41,6 +67,7 @@ export class AppState {
   /** The runs the timeline and kitchen show: the chef pair together, otherwise the current one. */
   readonly shown: RunModel[] = $derived.by(() => {
     void this.version;
+    if (this.mode === 'script') return this.current?.scenarioId === SCRIPT ? [this.current] : [];
     if (isChef(this.selectedId)) {
       return CHEF_PAIR.flatMap((id) => (this.latest[id] ? [this.latest[id]] : []));
     }
@@ -59,6 +86,7 @@ export class AppState {
   private async sync(): Promise<void> {
     try {
       this.hello = await this.bridge.hello();
+      this.python = this.pythonPath ? await this.bridge.configurePython(this.pythonPath) : this.hello.python;
       await this.resync();
     } catch (err) {
       this.error = `Could not reach the engine: ${(err as Error).message}`;
@@ -69,7 +97,18 @@ export class AppState {
     const model = RunModel.fromEvents(snapshot.events, snapshot.seq, snapshot.nowUs);
     if (!model) return;
     this.install(model);
-    if (this.hello?.scenarios.some((s) => s.id === model.scenarioId)) this.selectedId = model.scenarioId;
+    this.follow(model.scenarioId);
+  }
+
+  /** Shows what a run that just started is about (it may have come from another window). */
+  private follow(scenarioId: string): void {
+    if (scenarioId === SCRIPT) {
+      this.mode = 'script';
+      return;
+    }
+    if (!this.hello?.scenarios.some((s) => s.id === scenarioId)) return;
+    this.mode = 'lessons';
+    if (!isChef(scenarioId) || !isChef(this.selectedId)) this.selectedId = scenarioId;
   }
 
   private install(model: RunModel): void {
@@ -88,7 +127,7 @@ export class AppState {
       }
       model = new RunModel(started);
       this.install(model);
-      if (!isChef(model.scenarioId) || !isChef(this.selectedId)) this.selectedId = model.scenarioId;
+      this.follow(model.scenarioId);
     } else if (batch.seq !== model.lastSeq + 1) {
       void this.resync();
       return;
@@ -165,9 +204,50 @@ export class AppState {
     }
   }
 
+  /** Chooses the Python interpreter (blank: the default) and remembers it. */
+  async setPython(path: string): Promise<void> {
+    this.pythonPath = path.trim();
+    store('python', this.pythonPath);
+    try {
+      this.python = await this.bridge.configurePython(this.pythonPath || null);
+    } catch (err) {
+      this.error = (err as Error).message;
+    }
+  }
+
+  setScript(path: string, args: string): void {
+    this.scriptPath = path;
+    this.scriptArgs = args;
+    store('script', path);
+    store('args', args);
+  }
+
+  /** Whether there is a system file dialog to pick a script with (the desktop app). */
+  get canPickScript(): boolean {
+    return this.bridge.pickScript !== null;
+  }
+
+  /** Opens the system's file dialog (desktop app only). */
+  async pickScript(): Promise<void> {
+    const path = await this.bridge.pickScript?.();
+    if (path) this.setScript(path, this.scriptArgs);
+  }
+
+  /** Traces the user's script. */
+  async runScript(): Promise<void> {
+    if (this.running || !this.scriptPath.trim()) return;
+    this.error = null;
+    try {
+      await this.bridge.startScript(this.scriptPath.trim(), splitArgs(this.scriptArgs));
+    } catch (err) {
+      this.error = (err as Error).message;
+    }
+  }
+
   /** Run if idle, stop if running: the Run button and the Space key. */
   toggle(): void {
-    void (this.running ? this.stop() : this.run());
+    if (this.running) void this.stop();
+    else void (this.mode === 'script' ? this.runScript() : this.run());
   }
 
   /** Saves the current run as a Chrome trace file (a download). */

@@ -3,7 +3,16 @@
  * preload's named functions; in browser mode it speaks to the loopback
  * server over a WebSocket. The rest of the UI cannot tell which.
  */
-import type { Command, CommandResults, Hello, KitchenApi, Reply, ServerMessage, TraceFile } from '@protocol/commands';
+import type {
+  Command,
+  CommandResults,
+  Hello,
+  KitchenApi,
+  PythonStatus,
+  Reply,
+  ServerMessage,
+  TraceFile,
+} from '@protocol/commands';
 import type { EventBatch, RunSnapshot } from '@protocol/events';
 
 declare global {
@@ -24,6 +33,10 @@ export interface Bridge {
   stopRun(runId: string): Promise<CommandResults['stop-run']>;
   snapshot(): Promise<RunSnapshot | null>;
   exportTrace(runId: string): Promise<TraceFile>;
+  startScript(path: string, args: readonly string[]): Promise<CommandResults['start-script']>;
+  configurePython(path: string | null): Promise<PythonStatus>;
+  /** The system's open dialog, where there is one (the desktop app); null otherwise. */
+  readonly pickScript: (() => Promise<string | null>) | null;
   onBatch(listener: (batch: EventBatch) => void): () => void;
   onLink(listener: (link: Link) => void): () => void;
 }
@@ -41,6 +54,9 @@ function electronBridge(api: KitchenApi): Bridge {
     stopRun: async (runId) => unwrap(await api.stopRun(runId)),
     snapshot: async () => unwrap(await api.snapshot()),
     exportTrace: async (runId) => unwrap(await api.exportTrace(runId)),
+    startScript: async (path, args) => unwrap(await api.startScript(path, args)),
+    configurePython: async (path) => unwrap(await api.configurePython(path)),
+    pickScript: () => api.pickScript(),
     onBatch: (listener) => api.onBatch(listener),
     onLink(listener) {
       listener('open');
@@ -114,6 +130,10 @@ function browserBridge(): Bridge {
     stopRun: (runId) => call({ type: 'stop-run', runId }),
     snapshot: () => call({ type: 'snapshot' }),
     exportTrace: (runId) => call({ type: 'export-trace', runId }),
+    startScript: (path, args) => call({ type: 'start-script', path, args }),
+    configurePython: (path) => call({ type: 'configure-python', path }),
+    // A page cannot learn a file's path on this machine: the path is typed instead.
+    pickScript: null,
     onBatch(listener) {
       batchListeners.add(listener);
       return () => batchListeners.delete(listener);

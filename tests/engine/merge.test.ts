@@ -35,7 +35,6 @@ describe('finalState', () => {
     expect(finalState(free, null)).toEqual(free);
     expect(finalState(free, seg('a', 0, 1, 'cpu'))).toEqual({ state: 'running', detail: null });
     expect(finalState(free, seg('a', 0, 1, 'contended'))).toEqual({ state: 'gil-wait', detail: 'waiting for the GIL' });
-    expect(finalState(free, seg('a', 0, 1, 'runnable')).state).toBe('blocked');
     expect(finalState(free, seg('a', 0, 1, 'sleep', 0, 'pipe_read'))).toEqual({
       state: 'waiting',
       detail: 'in the kernel (pipe_read), not in a traced call',

@@ -1,6 +1,5 @@
 import { describe, expect, test } from 'vitest';
 import {
-  cpuShare,
   overlapUs,
   peakAveraged,
   peakOverlap,
@@ -35,14 +34,6 @@ describe('interval math', () => {
         { ...iv(10, 15), weight: 1 },
       ]),
     ).toBe(1);
-  });
-
-  test('cpuShare is the measured fraction of a span on a CPU, 1 when unmeasured', () => {
-    expect(cpuShare({ ...iv(0, 100_000), cpuUs: 25_000 })).toBe(0.25);
-    expect(cpuShare({ ...iv(0, 100_000), cpuUs: 200_000 })).toBe(1);
-    expect(cpuShare({ ...iv(0, 100_000), cpuUs: null })).toBe(1);
-    // Too short to tell: the kernel's CPU time lags by up to a scheduler tick.
-    expect(cpuShare({ ...iv(0, 1000), cpuUs: 250 })).toBe(1);
   });
 
   test('sustainedPeak counts overlaps that last, not blips', () => {

@@ -136,7 +136,13 @@ describe('tracing Python', () => {
     const pools = await trace('pools.py');
     const names = pools.timeline.lanes.map((l) => l.info.name);
     expect(names.filter((n) => /^ForkPoolWorker-|^SpawnPoolWorker-|^ForkServerPoolWorker-/.test(n))).toHaveLength(2);
-    expect(names.filter((n) => /Process-\d+$/.test(n)).length).toBeGreaterThanOrEqual(2);
+    // ProcessPoolExecutor starts its workers on demand: with tasks this small, one may do.
+    const executorWorkers = pools.timeline.lanes.filter((l) => /Process-\d+$/.test(l.info.name));
+    expect(executorWorkers.length).toBeGreaterThanOrEqual(1);
+    for (const worker of executorWorkers) {
+      expect(worker.info.kind).toBe('process');
+      expect(worker.info.pid).not.toBe(pools.timeline.lanes[0].info.pid);
+    }
   });
 
   test('children of children are traced', async () => {

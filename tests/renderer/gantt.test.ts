@@ -69,7 +69,7 @@ describe('layout', () => {
     expect(layout.groups.map((g) => g.headerTopPx)).toEqual([0, 110]);
     expect(layout.groups[1].lanes.map((l) => l.topPx)).toEqual([140, 180]);
     expect(layout.heightPx).toBe(220);
-    expect(rowAt(layout, 150, 40)?.row.laneIndex).toBe(0);
+    expect(rowAt(layout, 150, 40)).toMatchObject({ row: { laneIndex: 0 } });
     expect(rowAt(layout, 15, 40)).toBeNull();
   });
 });

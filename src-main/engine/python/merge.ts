@@ -3,10 +3,8 @@ import type { TracerRecord } from '../../protocol/tracer';
 
 /** What the OS scheduler said a thread did over a stretch of samples. */
 export type OsState =
-  /** On a CPU most of the time. */
+  /** Runnable: on a CPU, or queued for one (/proc cannot tell which; CPU time can, over a span). */
   | 'cpu'
-  /** Runnable but waiting for a CPU. */
-  | 'runnable'
   /** Asleep on a futex while another thread of its process was active: waiting for the GIL. */
   | 'contended'
   /** Asleep for another reason (`detail` says where in the kernel). */
@@ -45,7 +43,7 @@ const same = (a: { state: SpanState; detail: string | null }, b: { state: SpanSt
 
 /**
  * The state a Python thread is in, from what the tracer knows (it is inside
- * a waiting call, or not) and what the OS saw (on a CPU, runnable, asleep).
+ * a waiting call, or not) and what the OS saw (runnable, or asleep and where).
  * Outside any traced call, asleep on a futex while a sibling thread runs is
  * waiting for the GIL; that is how the GIL becomes visible without being
  * instrumented.
@@ -58,8 +56,6 @@ export function finalState(
   switch (os.os) {
     case 'cpu':
       return { state: 'running', detail: null };
-    case 'runnable':
-      return { state: 'blocked', detail: 'runnable, waiting for a CPU' };
     case 'contended':
       return { state: 'gil-wait', detail: 'waiting for the GIL' };
     case 'sleep':

@@ -11,6 +11,7 @@ import type { RunSink, RunSource } from '../run';
 import type { SamplerCommand, SamplerInit, SamplerReport } from '../sampler/messages';
 import { Merger } from './merge';
 import { startRecordServer, type Connection, type RecordServer } from './record-server';
+import { preparedTracerDir } from './tracer-dir';
 
 /** A script to run under the tracer. */
 export interface ScriptSpec {
@@ -34,6 +35,12 @@ const MARGIN_US = 20_000;
 const ORPHAN_GRACE_MS = 2000;
 /** Console lines kept per run; the rest are counted, not kept (the CLI passes everything through). */
 const MAX_CONSOLE_LINES = 5000;
+
+/** The sampling period: 1 ms, or KITCHEN_SAMPLE_US (100 µs to 100 ms) on machines where that costs too much. */
+function samplerIntervalUs(): number {
+  const asked = Number(process.env.KITCHEN_SAMPLE_US);
+  return Number.isFinite(asked) && asked >= 100 && asked <= 100_000 ? asked : 1000;
+}
 
 /** Lane keys the tracer makes: p<pid>, p<pid>t<tid>, p<pid>a<n>. */
 const KEY = /^p(\d+)(?:([ta])\d+)?$/;
@@ -79,6 +86,7 @@ export class PythonSource implements RunSource {
       (connection) => this.onClose(sink, merger, connection),
     );
     this.server = server;
+    const tracerDir = await preparedTracerDir(this.spec.python, this.spec.tracerDir);
     const spawnedUs = sink.nowUs();
     const child = spawn(
       this.spec.python.executable,
@@ -90,12 +98,10 @@ export class PythonSource implements RunSource {
         windowsHide: true,
         env: {
           ...process.env,
-          PYTHONPATH: [this.spec.tracerDir, process.env.PYTHONPATH].filter(Boolean).join(delimiter),
+          PYTHONPATH: [tracerDir, process.env.PYTHONPATH].filter(Boolean).join(delimiter),
           KITCHEN_TRACE_SOCKET: server.address,
           KITCHEN_T0_NS: sink.t0Ns.toString(),
           PYTHONUNBUFFERED: '1',
-          // Existing bytecode is used, none is written: the app's folder may be read-only, the user's is theirs.
-          PYTHONDONTWRITEBYTECODE: '1',
         },
       },
     );
@@ -201,12 +207,14 @@ export class PythonSource implements RunSource {
   }
 
   private startSampler(sink: RunSink, merger: Merger, entry: string): void {
-    const init: SamplerInit = { t0Ns: sink.t0Ns.toString(), intervalUs: 1000 };
+    const init: SamplerInit = { t0Ns: sink.t0Ns.toString(), intervalUs: samplerIntervalUs() };
     const worker = new Worker(entry, { workerData: init });
     this.sampler = worker;
     worker.on('message', (report: SamplerReport) => {
       if (report.type !== 'batch') return;
       this.ticks = report.ticks;
+      if (process.env.KITCHEN_DEBUG_SAMPLER)
+        console.error('sampler cpu', (report.selfCpuUs / report.elapsedUs).toFixed(3), report.ticks);
       this.sampledUs = report.elapsedUs;
       merger.os(report.segments);
       for (const s of report.segments) {

@@ -1,7 +1,8 @@
 /**
  * The scheduler sampler, a worker thread of the engine (Linux only). About
  * every millisecond it reads /proc/<pid>/task/<tid>/stat of every watched
- * thread (running or asleep, and on which core) and schedstat (CPU time).
+ * thread (runnable or asleep, and on which core) and schedstat (CPU time,
+ * which the kernel brings up to date at context switches).
  * For a sleeper whose process had another thread running, wchan says
  * whether it sleeps on a futex: outside any traced call, that is a Python
  * thread waiting for the GIL. It never touches the traced processes, and
@@ -32,31 +33,31 @@ interface Thread {
   readonly watch: Watch;
   readonly sched: number;
   readonly stat: number;
-  readonly wchan: number;
-  /** /proc/.../syscall, or -1 where it cannot be read (then R counts as on a CPU). */
-  readonly syscall: number;
+  readonly wchanFd: number;
   prevRunNs: number;
   prevUs: number;
-  open: { os: OsState; detail: string | null; core: number | null; fromUs: number; cpuUs: number } | null;
+  runnable: boolean;
+  core: number | null;
+  /** Where it last slept in the kernel (null: not known, or awake). */
+  wchan: string | null;
+  /**
+   * CPU time read but not yet given to a runnable segment. The kernel adds a
+   * thread's CPU time when it switches out, so the time shows up just after
+   * the thread went to sleep: it belongs to the runnable stretch before.
+   */
+  pendingCpuUs: number;
+  open: { os: OsState; detail: string | null; core: number | null; fromUs: number } | null;
 }
 
 const threads = new Map<string, Thread>();
 let segments: CoreSegment[] = [];
 
-const nowUs = (): number => Number(process.hrtime.bigint() - t0) / 1000;
+/** Microseconds since the run's zero: performance.now() reads the same clock as hrtime, without BigInt. */
+const originUs = Number(process.hrtime.bigint() - t0) / 1000 - performance.now() * 1000;
+const nowUs = (): number => originUs + performance.now() * 1000;
 
-function readText(fd: number): string | null {
-  try {
-    const n = readSync(fd, buffer, 0, buffer.length, 0);
-    return buffer.toString('latin1', 0, n);
-  } catch {
-    return null;
-  }
-}
-
-function close(thread: Thread): void {
-  for (const fd of [thread.sched, thread.stat, thread.wchan, thread.syscall]) {
-    if (fd < 0) continue;
+function closeFiles(thread: Thread): void {
+  for (const fd of [thread.sched, thread.stat, thread.wchanFd]) {
     try {
       closeSync(fd);
     } catch {
@@ -65,27 +66,37 @@ function close(thread: Thread): void {
   }
 }
 
+/** Ends the thread's open segment at `toUs`: a runnable one takes the CPU time pending, up to its length. */
+function close(thread: Thread, toUs: number): void {
+  const open = thread.open;
+  if (!open || toUs <= open.fromUs) return;
+  const cpuUs = open.os === 'cpu' ? Math.min(thread.pendingCpuUs, toUs - open.fromUs) : 0;
+  thread.pendingCpuUs -= cpuUs;
+  segments.push({
+    key: thread.watch.key,
+    fromUs: open.fromUs,
+    toUs,
+    os: open.os,
+    detail: open.detail,
+    cpuUs,
+    core: open.core,
+  });
+}
+
+/** Cuts the open segment at a batch boundary; the same state goes on after it. */
 function cut(thread: Thread, atUs: number): void {
   const open = thread.open;
   if (open && atUs > open.fromUs) {
-    segments.push({
-      key: thread.watch.key,
-      fromUs: open.fromUs,
-      toUs: atUs,
-      os: open.os,
-      detail: open.detail,
-      cpuUs: open.cpuUs,
-      core: open.core,
-    });
-    thread.open = { ...open, fromUs: atUs, cpuUs: 0 };
+    close(thread, atUs);
+    thread.open = { ...open, fromUs: atUs };
   }
 }
 
 function forget(key: string, atUs: number, report: boolean): void {
   const thread = threads.get(key);
   if (!thread) return;
-  cut(thread, atUs);
-  close(thread);
+  close(thread, atUs);
+  closeFiles(thread);
   threads.delete(key);
   if (report) send({ type: 'gone', key, atUs });
 }
@@ -100,14 +111,20 @@ function watch(w: Watch): void {
   try {
     const sched = openSync(`${base}/schedstat`, 'r');
     const stat = openSync(`${base}/stat`, 'r');
-    const wchan = openSync(`${base}/wchan`, 'r');
-    let syscall = -1;
-    try {
-      syscall = openSync(`${base}/syscall`, 'r');
-    } catch {
-      // Needs ptrace access to the thread; without it, R counts as on a CPU.
-    }
-    threads.set(w.key, { watch: w, sched, stat, wchan, syscall, prevRunNs: -1, prevUs: 0, open: null });
+    const wchanFd = openSync(`${base}/wchan`, 'r');
+    threads.set(w.key, {
+      watch: w,
+      sched,
+      stat,
+      wchanFd,
+      prevRunNs: -1,
+      prevUs: 0,
+      runnable: false,
+      core: null,
+      wchan: null,
+      pendingCpuUs: 0,
+      open: null,
+    });
   } catch {
     send({ type: 'gone', key: w.key, atUs: nowUs() });
   }
@@ -130,96 +147,114 @@ function command(message: SamplerCommand): boolean {
   }
 }
 
-/** The thread's scheduler state (R, S, D…) and the CPU it last ran on, from its stat line. */
-function statOf(thread: Thread): { state: string; core: number | null } | null {
-  const stat = readText(thread.stat);
-  if (stat === null) return null;
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  const core = Number(fields[36]);
-  return { state: fields[0], core: Number.isInteger(core) ? core : null };
+const CLOSE_PAREN = 0x29;
+const SPACE = 0x20;
+
+/** Reads a /proc file into the shared buffer; its length, or -1 if the thread is gone. */
+function readRaw(fd: number): number {
+  try {
+    return readSync(fd, buffer, 0, buffer.length, 0);
+  } catch {
+    return -1;
+  }
 }
 
+/** The first number in the buffer (schedstat's CPU time in ns). */
+function firstNumber(length: number): number {
+  let value = 0;
+  for (let i = 0; i < length; i++) {
+    const c = buffer[i];
+    if (c < 0x30 || c > 0x39) break;
+    value = value * 10 + (c - 0x30);
+  }
+  return value;
+}
+
+/** Field n (1-based, n > 2) of a stat line in the buffer, as a number; parsed in place, no strings. */
+function statField(length: number, n: number): number {
+  let i = buffer.lastIndexOf(CLOSE_PAREN, length) + 2; // field 3 starts here
+  for (let field = 3; field < n && i < length; i++) if (buffer[i] === SPACE) field++;
+  let value = 0;
+  for (; i < length && buffer[i] !== SPACE; i++) value = value * 10 + (buffer[i] - 0x30);
+  return value;
+}
+
+/** CPU time is read every few ticks: the kernel only brings it up to date at context switches. */
+const CPU_EVERY = 8;
+/** A sleeper's wchan is read when it falls asleep, then now and then: it does not change while asleep. */
+const WCHAN_EVERY = 16;
+
 /**
- * One sample of every watched thread. The state letter says whether it is
- * on a CPU (or about to be) right now; schedstat's CPU time, which the
- * kernel brings up to date only at scheduler ticks, is summed for CPU use.
+ * One sample of every watched thread: the state letter (runnable or asleep)
+ * and core from its stat line; CPU time now and then; and for a thread that
+ * sleeps while a sibling is runnable, whether it sleeps on a futex.
  */
-function tick(): boolean {
+function tick(count: number): boolean {
   const at = nowUs();
-  const observed: { thread: Thread; running: boolean; core: number | null; cpuUs: number }[] = [];
   const activePids = new Set<number>();
+  const observed: Thread[] = [];
   for (const thread of [...threads.values()]) {
-    const stat = statOf(thread);
-    const text = stat === null ? null : readText(thread.sched);
-    if (stat === null || text === null || stat.state === 'Z' || stat.state === 'X') {
+    const length = readRaw(thread.stat);
+    const stateAt = length > 0 ? buffer.lastIndexOf(CLOSE_PAREN, length) + 2 : -1;
+    const state = stateAt > 0 ? String.fromCharCode(buffer[stateAt]) : 'X';
+    if (state === 'Z' || state === 'X') {
       forget(thread.watch.key, thread.prevUs || at, true);
       continue;
     }
-    const run = Number(text.split(' ', 1)[0]);
-    if (thread.prevRunNs < 0) {
+    thread.runnable = state === 'R';
+    thread.core = thread.runnable ? statField(length, 39) : null;
+    if (thread.runnable) activePids.add(thread.watch.pid);
+    observed.push(thread);
+  }
+  if (nowUs() - at > SIMULTANEOUS_US) return false;
+  for (const thread of observed) {
+    let cpuUs = 0;
+    if (count % CPU_EVERY === 0 || thread.prevRunNs < 0) {
+      const length = readRaw(thread.sched);
+      const run = length > 0 ? firstNumber(length) : thread.prevRunNs;
+      if (thread.prevRunNs >= 0) cpuUs = (run - thread.prevRunNs) / 1000;
       thread.prevRunNs = run;
+    }
+    if (thread.prevUs === 0) {
       thread.prevUs = at;
       continue;
     }
-    const cpuUs = (run - thread.prevRunNs) / 1000;
-    thread.prevRunNs = run;
-    // R means on a CPU or about to be; only "running" in /proc/.../syscall means on one right now
-    // (a thread just woken from the GIL's futex is R but still inside that syscall).
-    const running =
-      stat.state === 'R' && (thread.syscall < 0 || readText(thread.syscall)?.startsWith('running') !== false);
-    if (running) activePids.add(thread.watch.pid);
-    observed.push({ thread, running, core: running ? stat.core : null, cpuUs });
-  }
-  if (nowUs() - at > SIMULTANEOUS_US) {
-    for (const { thread, cpuUs } of observed) {
-      // Not one look: keep the CPU time for the next tick, which will cover this one's time.
-      thread.prevRunNs -= cpuUs * 1000;
-    }
-    return false;
-  }
-  for (const { thread, running, core, cpuUs } of observed) {
-    let os: OsState = running ? 'cpu' : 'sleep';
+    let os: OsState = thread.runnable ? 'cpu' : 'sleep';
     let detail: string | null = null;
-    if (!running) {
-      detail = readText(thread.wchan)?.trim() || null;
-      // wchan reads 0 when the thread is already awake again: at a GIL hand-over it just got the lock.
-      const futexOrAwake = detail === null || detail === '0' || detail.includes('futex');
+    if (!thread.runnable) {
+      if (thread.open?.os === 'cpu' || thread.wchan === null || count % WCHAN_EVERY === 0) {
+        const length = readRaw(thread.wchanFd);
+        const text = length > 0 ? buffer.toString('latin1', 0, length).trim() : '';
+        // wchan reads 0 when the thread is already awake again: at a GIL hand-over it just got the lock.
+        thread.wchan = text === '' || text === '0' ? null : text;
+      }
+      detail = thread.wchan;
+      const futexOrAwake = detail === null || detail.includes('futex');
       if (futexOrAwake && activePids.has(thread.watch.pid)) os = 'contended';
-      if (detail === '0') detail = null;
     }
     const open = thread.open;
+    const core = os === 'cpu' ? thread.core : null;
+    thread.pendingCpuUs += cpuUs;
     if (!open || open.os !== os || open.detail !== detail || open.core !== core) {
-      if (open) {
-        segments.push({
-          key: thread.watch.key,
-          fromUs: open.fromUs,
-          toUs: thread.prevUs,
-          os: open.os,
-          detail: open.detail,
-          cpuUs: open.cpuUs,
-          core: open.core,
-        });
-      }
-      thread.open = { os, detail, core, fromUs: thread.prevUs, cpuUs: 0 };
+      close(thread, thread.prevUs);
+      thread.open = { os, detail, core, fromUs: thread.prevUs };
     }
-    (thread.open as NonNullable<Thread['open']>).cpuUs += cpuUs;
     thread.prevUs = at;
   }
   return true;
 }
 
+/** This sampler's own CPU time (its cost), from its own schedstat (exact for the calling thread). */
+const selfFd = (() => {
+  try {
+    return openSync('/proc/thread-self/schedstat', 'r');
+  } catch {
+    return -1;
+  }
+})();
 function selfCpuUs(): number {
-  const text = (() => {
-    try {
-      const fd = openSync('/proc/thread-self/schedstat', 'r');
-      const t = readText(fd);
-      closeSync(fd);
-      return t;
-    } catch {
-      return null;
-    }
-  })();
-  return text === null ? 0 : Number(text.split(' ')[0]) / 1000;
+  const length = selfFd < 0 ? -1 : readRaw(selfFd);
+  return length > 0 ? firstNumber(length) / 1000 : 0;
 }
 
 function main(): void {
@@ -237,7 +272,7 @@ function main(): void {
       }
     }
     const before = nowUs();
-    if (tick()) ticks++;
+    if (tick(ticks)) ticks++;
     if (before - lastBatchUs >= BATCH_US) {
       for (const thread of threads.values()) cut(thread, thread.prevUs);
       const covered = Math.min(before, ...[...threads.values()].map((t) => t.prevUs));
