@@ -17,6 +17,15 @@ const REPEAT = Number(process.env.BENCH_REPEAT ?? 5);
 
 /** @param {number[]} xs */
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+/**
+ * Half the interquartile range, as a percentage of the median: how much runs vary by themselves.
+ * @param {number[]} xs
+ */
+const spread = (xs) => {
+  const sorted = [...xs].sort((a, b) => a - b);
+  const q = (/** @type {number} */ f) => sorted[Math.floor(f * (sorted.length - 1))];
+  return (50 * (q(0.75) - q(0.25))) / median(xs);
+};
 /** @param {number} us */
 const ms = (us) => `${(us / 1000).toFixed(0)} ms`;
 
@@ -170,7 +179,7 @@ if (python) {
     'py_processes_cpu.py',
     join(root, 'bench/python/call_heavy.py'),
   ];
-  const PY_REPEAT = Math.max(REPEAT, 9);
+  const PY_REPEAT = Math.max(REPEAT, 15);
   const hz = [];
   for (const script of cases) {
     const path = script.startsWith('/') ? script : join(lessons, script);
@@ -193,9 +202,29 @@ if (python) {
       traced.push((Math.max(...main.map((e) => e.ts + e.dur)) - Math.min(...main.map((e) => e.ts))) / 1000);
       if (t2.otherData.summary.samplingHz) hz.push(t2.otherData.summary.samplingHz);
     }
+    // The CPU-bound lessons saturate the cores: there the sampler's own CPU shows. Measure the
+    // tracer alone too (sampling every 100 ms) to tell the two costs apart.
+    const alone = [];
+    if (/_cpu\.py$/.test(script)) {
+      for (let i = 0; i < PY_REPEAT; i++) {
+        const out = join(scratch, 'py.json');
+        spawnSync(process.execPath, [cli, 'trace', '--out', out, '--', python, path], {
+          cwd: lessons,
+          stdio: 'ignore',
+          env: { ...process.env, KITCHEN_SAMPLE_US: '100000' },
+        });
+        /** @type {Trace} */
+        const t3 = JSON.parse(readFileSync(out, 'utf8'));
+        const mainPid = t3.traceEvents.find((e) => e.ph === 'X')?.pid;
+        const main = t3.traceEvents.filter((e) => e.ph === 'X' && e.pid === mainPid && e.tid === mainPid);
+        alone.push((Math.max(...main.map((e) => e.ts + e.dur)) - Math.min(...main.map((e) => e.ts))) / 1000);
+      }
+    }
     rows.push([
       `tracer overhead: ${script.split('/').pop()}`,
-      `${(median(traced) / median(plain)).toFixed(3)}× the untraced run (${median(plain).toFixed(0)} → ${median(traced).toFixed(0)} ms wall)`,
+      `${(median(traced) / median(plain)).toFixed(3)}× the untraced run (${median(plain).toFixed(0)} → ${median(traced).toFixed(0)} ms wall; ` +
+        `untraced runs alone vary ±${spread(plain).toFixed(0)}%)` +
+        (alone.length > 0 ? `; ${(median(alone) / median(plain)).toFixed(3)}× with the sampler at 10 Hz` : ''),
     ]);
   }
   rows.push(['OS scheduler sampling rate (Linux /proc)', `median ${median(hz)} Hz over ${hz.length} traced runs`]);

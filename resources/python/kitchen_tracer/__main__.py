@@ -1,10 +1,10 @@
-"""python -m kitchen_tracer script.py [args]: runs the script as Python
-would (sys.argv, __main__, sys.path[0], exit code), traced."""
+"""python -m kitchen_tracer script.py [args]: runs the script as `python
+script.py` would (sys.argv, a fresh __main__, sys.path[0], the exit code),
+traced. It execs the file itself rather than through runpy, which would
+import more than the script does."""
 
 import os
-import runpy
 import sys
-import traceback
 
 from . import tracer
 
@@ -13,10 +13,26 @@ USAGE = "usage: python -m kitchen_tracer script.py [args...]"
 
 def _user_traceback(err, path):
     """The traceback from the script's own frames on, as Python would print it."""
+    import traceback
+
     tb = err.__traceback__
     while tb is not None and os.path.abspath(tb.tb_frame.f_code.co_filename) != path:
         tb = tb.tb_next
     return "".join(traceback.format_exception(type(err), err, tb))
+
+
+def _run(path):
+    """Executes the file as the __main__ module, the way the interpreter runs a script."""
+    import types
+
+    with open(path, "rb") as source:
+        code = compile(source.read(), path, "exec", dont_inherit=True)
+    main = types.ModuleType("__main__")
+    main.__file__ = path
+    main.__cached__ = None
+    main.__builtins__ = __builtins__
+    sys.modules["__main__"] = main
+    exec(code, main.__dict__)
 
 
 def main(argv):
@@ -33,7 +49,7 @@ def main(argv):
     sys.path[0] = os.path.dirname(path)
     key = tracer.process_key()
     try:
-        runpy.run_path(path, run_name="__main__")
+        _run(path)
     except SystemExit as exit_:
         code = exit_.code
         if code is None:
