@@ -16,6 +16,7 @@ const plural = (n: number, word: string): string =>
 export function formatSummary(scenarioId: string, reason: RunEndReason, message: string | null, s: RunSummary): string {
   const lines = [
     `${scenarioId}: ${reason}${message ? ` (${message})` : ''}`,
+    `  ${s.verdict.sentence}`,
     `  wall time          ${formatUs(s.wallUs)}`,
     `  CPU time           ${formatUs(s.cpuUs)} (${s.coresBusy.toFixed(2)} of ${plural(s.cores, 'core')} busy on average)`,
     `  parallelism        ${plural(s.peakRunning, 'lane')} running at the same instant, at most (${s.peakCores.toFixed(2)} cores' worth of CPU)`,

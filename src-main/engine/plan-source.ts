@@ -10,6 +10,7 @@ import type { RunSink, RunSource } from './run';
 export class PlanSource implements RunSource {
   readonly runtime = 'node';
   readonly sampled = false;
+  readonly python = null;
   private readonly keys: ReadonlySet<string>;
   private readonly executors: Launched[] = [];
 

@@ -46,6 +46,8 @@ export interface RunSource {
   /** How often the OS scheduler was sampled, or null where it was not. */
   samplingHz(): number | null;
   readonly runtime: 'node' | 'python';
+  /** For Python runs whose threads were sampled: whether the interpreter has a GIL. */
+  readonly python: { gil: boolean } | null;
   readonly sampled: boolean;
 }
 
@@ -358,7 +360,8 @@ export class Run implements RunSink {
     }
     const timeline = buildTimeline(this.events);
     const wallUs = Math.max(0, ...timeline.lanes.map((l) => l.endUs));
-    const summary = summarize(timeline, this.options.cores, wallUs, this.options.source.samplingHz());
+    const { source } = this.options;
+    const summary = summarize(timeline, this.options.cores, wallUs, source.samplingHz(), source.python);
     const { reason, message } = this.verdict(failure);
     this.emit({ type: 'run-ended', tsUs: at, reason, message, summary });
     this.ended = true;

@@ -1,6 +1,7 @@
 import { SPAN_STATES, type LaneSummary, type RunSummary, type SpanState } from '../protocol/events';
 import type { LaneId } from '../protocol/ids';
 import type { Timeline } from './timeline';
+import { verdictOf } from './verdict';
 
 /** Cores are averaged over this window: sampled states are only as sharp as the sampling. */
 export const PEAK_WINDOW_US = 25_000;
@@ -155,7 +156,13 @@ const zeroStates = (): Record<SpanState, number> =>
   Object.fromEntries(SPAN_STATES.map((s) => [s, 0])) as Record<SpanState, number>;
 
 /** The run's figures, from its timeline: what the summary panel and the CLI print. */
-export function summarize(timeline: Timeline, cores: number, wallUs: number, samplingHz: number | null): RunSummary {
+export function summarize(
+  timeline: Timeline,
+  cores: number,
+  wallUs: number,
+  samplingHz: number | null,
+  python: { gil: boolean } | null = null,
+): RunSummary {
   const byLane = new Map<LaneId, { stateUs: Record<SpanState, number>; cpuUs: number | null }>();
   for (const { info } of timeline.lanes) byLane.set(info.laneId, { stateUs: zeroStates(), cpuUs: null });
   for (const span of timeline.spans) {
@@ -189,7 +196,7 @@ export function summarize(timeline: Timeline, cores: number, wallUs: number, sam
   const sequentialUs = solos.length > 0 ? solos.reduce((a, b) => a + b, 0) : null;
   const safeWall = Math.max(wallUs, 1);
   const executing = timeline.spans.filter((s) => EXECUTING.has(s.state));
-  return {
+  const summary = {
     wallUs,
     cpuUs,
     coresBusy: cpuUs / safeWall,
@@ -215,4 +222,5 @@ export function summarize(timeline: Timeline, cores: number, wallUs: number, sam
         : null,
     lanes,
   };
+  return { ...summary, verdict: verdictOf(summary, python) };
 }

@@ -92,6 +92,8 @@ export interface RunSummary {
    * average from the first one ready to the last one's end.
    */
   readonly workers: { readonly kind: LaneKind; readonly count: number; readonly coresBusy: number } | null;
+  /** What the run showed: a sentence to read out, and a few words for a comparison table. */
+  readonly verdict: { readonly sentence: string; readonly short: string };
   readonly lanes: readonly LaneSummary[];
 }
 

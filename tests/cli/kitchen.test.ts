@@ -29,6 +29,19 @@ describe('kitchen CLI', () => {
     expect(trace.otherData.params).toEqual({ dishes: 2, chop: 20, boilMs: 50, finish: 50 });
   });
 
+  test('trace passes the script through: its output, its exit code; the summary goes to stderr', () => {
+    const result = kitchen('trace', '--', 'python3', resolve('tests/python/scripts/exits.py'), '3');
+    expect(result.status).toBe(3);
+    expect(result.stdout).toBe('exiting with 3\n');
+    expect(result.stderr).toContain('exits.py: failed (exits.py exited with code 3)');
+    const syntax = kitchen('trace', '--', 'python3', resolve('tests/python/scripts/syntax_error.py'));
+    expect(syntax.status).toBe(1);
+    expect(syntax.stderr).toContain('SyntaxError');
+    const module = kitchen('trace', '--', 'python3', '-m', 'http.server');
+    expect(module.status).toBe(2);
+    expect(module.stderr).toContain('-m and -c are not traced');
+  });
+
   test('bad input gets a clear message and exit code 2', () => {
     const unknown = kitchen('run', 'chef-paralel');
     expect(unknown.status).toBe(2);

@@ -35,6 +35,8 @@ describe('finalState', () => {
     expect(finalState(free, null)).toEqual(free);
     expect(finalState(free, seg('a', 0, 1, 'cpu'))).toEqual({ state: 'running', detail: null });
     expect(finalState(free, seg('a', 0, 1, 'contended'))).toEqual({ state: 'gil-wait', detail: 'waiting for the GIL' });
+    // A free-threaded interpreter has no GIL to wait for.
+    expect(finalState(free, seg('a', 0, 1, 'contended'), false).state).toBe('waiting');
     expect(finalState(free, seg('a', 0, 1, 'sleep', 0, 'pipe_read'))).toEqual({
       state: 'waiting',
       detail: 'in the kernel (pipe_read), not in a traced call',

@@ -120,6 +120,27 @@ describe('tracing Python', () => {
     }
   });
 
+  test('a task that holds the loop with time.sleep is blocking for that time', async () => {
+    const { timeline } = await trace('blocking_task.py');
+    const blocking = spansOf(timeline, 'Task-3 (blocker)', ['blocking']);
+    expect(blocking).toHaveLength(1);
+    expect(blocking[0].detail).toBe('time.sleep(0.15) holds the event loop');
+    expect(Math.abs(blocking[0].endUs - blocking[0].startUs - 150_000)).toBeLessThan(15_000);
+  });
+
+  test('many processes at once: every one gets a lane and none is left running', async () => {
+    const { timeline, ended } = await trace('many_processes.py');
+    expect(ended.reason).toBe('completed');
+    const children = timeline.lanes.filter((l) => l.info.kind === 'process' && l.info.parentLaneId !== null);
+    expect(children).toHaveLength(24);
+    expect(
+      children
+        .map((c) => c.info.pid)
+        .filter((pid): pid is number => pid !== null)
+        .filter(processAlive),
+    ).toEqual([]);
+  });
+
   test('every start method, Pool and ProcessPoolExecutor workers get lanes with their pid and parent', async () => {
     const methods = await trace('start_methods.py', ['fork', 'spawn', 'forkserver']);
     expect(methods.ended.reason).toBe('completed');

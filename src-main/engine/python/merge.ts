@@ -51,13 +51,17 @@ const same = (a: { state: SpanState; detail: string | null }, b: { state: SpanSt
 export function finalState(
   tracer: { state: SpanState; detail: string | null },
   os: OsSegment | null,
+  gil = true,
 ): { state: SpanState; detail: string | null } {
   if (tracer.state !== 'running' || os === null) return tracer;
   switch (os.os) {
     case 'cpu':
       return { state: 'running', detail: null };
     case 'contended':
-      return { state: 'gil-wait', detail: 'waiting for the GIL' };
+      // A free-threaded build has no GIL: the futex is some other lock.
+      return gil
+        ? { state: 'gil-wait', detail: 'waiting for the GIL' }
+        : { state: 'waiting', detail: 'in the kernel (futex), not in a traced call' };
     case 'sleep':
       return { state: 'waiting', detail: `in the kernel (${os.detail ?? 'unknown'}), not in a traced call` };
     default: {
@@ -75,7 +79,11 @@ export function finalState(
 export class Merger {
   private readonly lanes = new Map<string, Lane>();
 
-  constructor(private readonly emit: (record: TracerRecord) => void) {}
+  constructor(
+    private readonly emit: (record: TracerRecord) => void,
+    /** False for a free-threaded interpreter: sleeping on a futex is then not waiting for a GIL. */
+    private readonly gil = true,
+  ) {}
 
   /** Refine this lane's states with OS samples (a thread or a process's main thread). */
   track(key: string): void {
@@ -177,7 +185,7 @@ export class Merger {
       }
       // Where no sample covers t yet, the state stays as it was (records have moved it already).
       const segment = this.segmentAt(lane, t);
-      if (!lane.ended && segment) this.moveTo(lane, t, finalState(lane.tracer, segment));
+      if (!lane.ended && segment) this.moveTo(lane, t, finalState(lane.tracer, segment, this.gil));
       lane.cursorUs = Math.max(lane.cursorUs, t);
     }
     if (Number.isFinite(watermarkUs) && lane.cursorUs < watermarkUs && !lane.ended) {
@@ -198,7 +206,7 @@ export class Merger {
         return;
       case 'state':
         lane.tracer = { state: record.state, detail: record.detail };
-        this.moveTo(lane, record.tsUs, finalState(lane.tracer, this.segmentAt(lane, record.tsUs)));
+        this.moveTo(lane, record.tsUs, finalState(lane.tracer, this.segmentAt(lane, record.tsUs), this.gil));
         return;
       case 'exit':
         if (lane.emitted.state === 'running' && lane.cpuKnown) {

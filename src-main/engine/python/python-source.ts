@@ -53,6 +53,7 @@ const KEY = /^p(\d+)(?:([ta])\d+)?$/;
 export class PythonSource implements RunSource {
   readonly runtime = 'python';
   readonly sampled: boolean;
+  readonly python: { gil: boolean } | null;
   private child: ChildProcess | null = null;
   private server: RecordServer | null = null;
   private sampler: Worker | null = null;
@@ -67,6 +68,7 @@ export class PythonSource implements RunSource {
 
   constructor(private readonly spec: ScriptSpec) {
     this.sampled = spec.samplerEntry !== null && process.platform === 'linux';
+    this.python = this.sampled ? { gil: spec.python.gilEnabled } : null;
   }
 
   allows(key: string): boolean {
@@ -78,7 +80,7 @@ export class PythonSource implements RunSource {
   }
 
   async start(sink: RunSink): Promise<void> {
-    const merger = new Merger((record) => sink.accept(record));
+    const merger = new Merger((record) => sink.accept(record), this.spec.python.gilEnabled);
     this.merger = merger;
     if (this.sampled && this.spec.samplerEntry) this.startSampler(sink, merger, this.spec.samplerEntry);
     const server = await startRecordServer(
