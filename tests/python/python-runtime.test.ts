@@ -2,6 +2,8 @@ import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { findPython } from '../../src-main/engine/python/interpreter';
+import { startRecordServer } from '../../src-main/engine/python/record-server';
+import { preparedTracerDir } from '../../src-main/engine/python/tracer-dir';
 import { overlapUs } from '../../src-main/engine/summary';
 import type { Timeline } from '../../src-main/engine/timeline';
 import { finished, makeEngine, processAlive, runToEnd, spansOf, totalUs, until } from '../engine/helpers';
@@ -163,6 +165,52 @@ describe('tracing Python', () => {
     for (const worker of executorWorkers) {
       expect(worker.info.kind).toBe('process');
       expect(worker.info.pid).not.toBe(pools.timeline.lanes[0].info.pid);
+    }
+  });
+
+  test('a child announces itself with the name and parent its starter gives it, whoever is heard first', async () => {
+    // Both the starter and the child announce the child's lane; the engine keeps whichever arrives first,
+    // so the two must agree for every start method (a forked child is often heard before its parent).
+    const python = await findPython(null);
+    const spawns: { key: string; name: string; parent: string | null }[] = [];
+    const server = await startRecordServer(
+      (raw) => {
+        const record = raw as {
+          t?: string;
+          kind?: string;
+          parent: string | null;
+          lanes?: { key: string; name: string }[];
+        };
+        if (record.t === 'spawn' && record.kind === 'process')
+          for (const l of record.lanes ?? []) spawns.push({ key: l.key, name: l.name, parent: record.parent });
+      },
+      () => undefined,
+    );
+    try {
+      const dir = await preparedTracerDir(python, resolve(import.meta.dirname, '../../resources/python'));
+      const child = spawn(
+        python.executable,
+        ['-m', 'kitchen_tracer', script('start_methods.py'), 'fork', 'spawn', 'forkserver'],
+        {
+          stdio: 'ignore',
+          env: {
+            ...process.env,
+            PYTHONPATH: dir,
+            KITCHEN_TRACE_SOCKET: server.address,
+            KITCHEN_T0_NS: process.hrtime.bigint().toString(),
+          },
+        },
+      );
+      expect(await new Promise((ok) => child.once('exit', ok))).toBe(0);
+      for (let i = 0; i < 200 && server.open() > 0; i++) await new Promise((ok) => setTimeout(ok, 10));
+    } finally {
+      await server.close();
+    }
+    for (const method of ['fork', 'spawn', 'forkserver']) {
+      const said = spawns.filter((s) => s.key === spawns.find((f) => f.name === `via-${method}`)?.key);
+      // Once by the starter, once by the child itself: same name, same parent process.
+      expect(said.map((s) => s.name)).toEqual([`via-${method}`, `via-${method}`]);
+      expect(new Set(said.map((s) => s.parent)).size).toBe(1);
     }
   });
 

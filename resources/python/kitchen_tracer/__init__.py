@@ -11,5 +11,5 @@ def start():
     if ch is None:
         return False
     tracer.install(ch)
-    tracer.announce_process()
+    tracer.announce_at_start()
     return True

@@ -16,7 +16,7 @@ import _thread
 from .channel import clip
 
 _local = threading.local()
-_state = {"channel": None, "pid": None, "prints": 0, "next_task": 0}
+_state = {"channel": None, "pid": None, "prints": 0, "next_task": 0, "starting": None}
 
 # Past this many printed lines a process stops drawing them (they are still printed).
 MAX_PRINTS = 5000
@@ -409,6 +409,15 @@ def patch_output():
 # --- processes ---------------------------------------------------------------
 
 
+def mp_launcher():
+    """'spawn' or 'forkserver' when this interpreter was started by multiprocessing to run one, else None."""
+    command = " ".join(getattr(sys, "orig_argv", sys.argv))
+    for name in ("spawn", "forkserver"):
+        if "multiprocessing.%s import" % name in command:
+            return name
+    return None
+
+
 def _process_name():
     """multiprocessing's name for this process if it has one (it is not imported for that), else the script's."""
     mp = sys.modules.get("multiprocessing")
@@ -427,11 +436,24 @@ def _process_name():
     return "%s (pid %d)" % (os.path.basename(script), os.getpid())
 
 
-def announce_process(spawned_us=None):
-    """This process's lane: spawned (if its parent did not say so already), then ready."""
+def announce_process(spawned_us=None, name=None, parent=None):
+    """This process's lane: spawned (if its parent did not say so already), then ready.
+
+    A multiprocessing child learns its name only when it bootstraps; a spawned
+    one, or one forked by the forkserver, announces itself then, so its lane
+    never carries a placeholder name that its parent's announcement would lose to.
+    """
     key = process_key()
-    spawn(process_key(os.getppid()), "process", key, _process_name(), os.getpid(), spawned_us)
+    spawn(parent or process_key(os.getppid()), "process", key, name or _process_name(), os.getpid(), spawned_us)
     ready(key)
+
+
+def announce_at_start():
+    """Called once the tracer is installed in a new interpreter."""
+    if mp_launcher() == "spawn":
+        _state["announce_at_bootstrap"] = True
+    else:
+        announce_process()
 
 
 def patch_subprocess(subprocess):
@@ -469,7 +491,12 @@ def patch_mp_process(mp_process):
     def start(self):
         ts = now_us()
         _state["fork_spawned"] = ts
-        original_start(self)
+        # A forked child announces itself before this returns: it takes its name and parent from here.
+        _state["starting"] = (threading.get_ident(), self.name, current_key(), ts)
+        try:
+            original_start(self)
+        finally:
+            _state["starting"] = None
         spawn(current_key(), "process", process_key(self.pid), self.name, self.pid, ts)
 
     mp_process.BaseProcess.start = start
@@ -478,6 +505,8 @@ def patch_mp_process(mp_process):
     original_bootstrap = mp_process.BaseProcess._bootstrap
 
     def bootstrap(self, *args, **kwargs):
+        if _state.pop("announce_at_bootstrap", False):
+            announce_process(None, self.name, process_key(getattr(self, "_parent_pid", None) or os.getppid()))
         code = original_bootstrap(self, *args, **kwargs)
         done(process_key())
         exited(process_key(), code)
@@ -511,7 +540,15 @@ def patch_fork():
         ch.reconnect_after_fork()
         _state["prints"] = 0
         _local.__dict__.clear()
-        announce_process(_state.get("fork_spawned"))
+        starting, _state["starting"] = _state.get("starting"), None
+        if starting is not None and starting[0] == threading.get_ident():
+            _, name, parent, ts = starting
+            announce_process(ts, name, parent)
+        elif mp_launcher() == "forkserver" and os.getppid() == _state["pid"]:
+            # The forkserver forks only multiprocessing children: each is named when it bootstraps.
+            _state["announce_at_bootstrap"] = True
+        else:
+            announce_process(_state.get("fork_spawned"))
 
     os.register_at_fork(before=before_fork, after_in_child=after_fork_in_child)
 
