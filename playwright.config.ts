@@ -7,7 +7,13 @@ import { defineConfig } from '@playwright/test';
  * browser Playwright would download. Electron tests need Electron's binary
  * and skip, saying why, without it.
  */
-const chromium = process.env.CHROMIUM_PATH ?? (existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined);
+const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+if (!existsSync(chromium)) {
+  throw new Error(
+    `No Chromium at ${chromium}: install Debian's chromium (apt-get install chromium) or set CHROMIUM_PATH. ` +
+      'The end-to-end tests never use a browser Playwright downloads.',
+  );
+}
 
 export default defineConfig({
   testDir: 'tests',

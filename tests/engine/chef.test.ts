@@ -4,7 +4,8 @@ import { makeEngine, runToEnd, spansOf, totalUs } from './helpers';
 
 describe('chef-parallel: cook and assistant', () => {
   test('are separate processes whose running spans overlap for at least half their busy time', async () => {
-    const { timeline, summary, ended } = await runToEnd(makeEngine(), 'chef-parallel', { chop: 120, boilMs: 500 });
+    // Chopping takes about half a second: longer than the spread in start-up of two processes on a busy machine.
+    const { timeline, summary, ended } = await runToEnd(makeEngine(), 'chef-parallel', { chop: 300, boilMs: 500 });
     expect(ended.reason).toBe('completed');
     const [cook, assistant] = timeline.lanes;
     expect(cook.info.kind).toBe('process');
