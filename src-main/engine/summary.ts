@@ -196,22 +196,28 @@ export function summarize(
   const sequentialUs = solos.length > 0 ? solos.reduce((a, b) => a + b, 0) : null;
   const safeWall = Math.max(wallUs, 1);
   const executing = timeline.spans.filter((s) => EXECUTING.has(s.state));
+  // CPU time is spread over each span and summed over 25 ms windows: a short span's share is
+  // uncertain on its own, but over a window the kernel's accounting adds up.
+  const peakCores = peakAveraged(
+    executing.map((s) => ({
+      startUs: s.startUs,
+      endUs: s.endUs,
+      weight: s.cpuUs === null ? 1 : Math.min(1, s.cpuUs / Math.max(1, s.endUs - s.startUs)),
+    })),
+    PEAK_WINDOW_US,
+  );
   const summary = {
     wallUs,
     cpuUs,
     coresBusy: cpuUs / safeWall,
     cores,
-    peakRunning: sustainedPeak(executing, SUSTAINED_US),
-    // CPU time is spread over each span and summed over 25 ms windows: a short span's share is
-    // uncertain on its own, but over a window the kernel's accounting adds up.
-    peakCores: peakAveraged(
-      executing.map((s) => ({
-        startUs: s.startUs,
-        endUs: s.endUs,
-        weight: s.cpuUs === null ? 1 : Math.min(1, s.cpuUs / Math.max(1, s.endUs - s.startUs)),
-      })),
-      PEAK_WINDOW_US,
-    ),
+    // Sampled lanes are "running" while runnable, on a CPU or queued for one: there the CPU time
+    // the OS measured says how many really ran at once.
+    peakRunning:
+      samplingHz === null
+        ? sustainedPeak(executing, SUSTAINED_US)
+        : Math.max(executing.length > 0 ? 1 : 0, Math.round(peakCores)),
+    peakCores,
     peakAlive: peakOverlap(timeline.lanes.map((l) => ({ startUs: l.info.spawnedUs, endUs: l.endUs }))),
     sequentialUs,
     speedup: sequentialUs === null ? null : sequentialUs / safeWall,

@@ -69,7 +69,9 @@ export interface RunSummary {
   readonly cores: number;
   /**
    * Most lanes running (or blocking) at once for 10 ms or more: parallelism as
-   * the lanes report it, without sampling blips at hand-overs.
+   * the lanes report it, without sampling blips at hand-overs. For lanes
+   * sampled from the OS (which cannot tell on a CPU from queued for one), the
+   * cores' worth of CPU at the busiest moment, rounded.
    */
   readonly peakRunning: number;
   /**

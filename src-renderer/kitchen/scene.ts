@@ -26,10 +26,15 @@ export interface Scene {
   readonly cooks: readonly Cook[];
 }
 
-/** Tasks on one loop share a cook (its thread); every thread or process is a cook of its own. */
+/**
+ * One cook per OS thread: a thread's lane and the tasks of the loop it runs
+ * share it. Before a lane knows its thread, a task waits with its loop's
+ * other starting tasks and any other lane is a cook of its own.
+ */
 function cookKey(model: RunModel, laneIndex: number): string {
   const { kind, pid, tid } = model.lanes[laneIndex].info;
-  return kind === 'task' ? `loop:${pid}:${tid ?? 'starting'}` : `lane:${laneIndex}`;
+  if (tid !== null) return `thread:${pid}:${tid}`;
+  return kind === 'task' ? `starting-loop:${pid}` : `lane:${laneIndex}`;
 }
 
 function poseFor(state: Station['state']): Cook['pose'] {

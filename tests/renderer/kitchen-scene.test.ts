@@ -22,19 +22,19 @@ function oneCook(): RunModel {
 describe('kitchen scene', () => {
   test('while the loop starts, its one cook is arriving', () => {
     const scene = sceneAt(oneCook(), 10);
-    expect(scene.cooks).toEqual([{ key: 'loop:7:8', at: 0, pose: 'arriving' }]);
+    expect(scene.cooks).toEqual([{ key: 'thread:7:8', at: 0, pose: 'arriving' }]);
     expect(scene.stations.map((s) => s.state)).toEqual(['starting', 'starting']);
   });
 
   test('one cook stands at the dish it chops; the other dish waits for it', () => {
     const scene = sceneAt(oneCook(), 200);
-    expect(scene.cooks).toEqual([{ key: 'loop:7:8', at: 0, pose: 'chopping' }]);
+    expect(scene.cooks).toEqual([{ key: 'thread:7:8', at: 0, pose: 'chopping' }]);
     expect(stationCaption(scene.stations[1])).toEqual({ label: 'blocked', detail: 'waiting for the cook' });
   });
 
   test('the cook moves to the other board while the first pot boils', () => {
     const scene = sceneAt(oneCook(), 700);
-    expect(scene.cooks).toEqual([{ key: 'loop:7:8', at: 1, pose: 'chopping' }]);
+    expect(scene.cooks).toEqual([{ key: 'thread:7:8', at: 1, pose: 'chopping' }]);
     expect(scene.stations[0]).toMatchObject({ state: 'waiting', detail: 'water boiling' });
   });
 
