@@ -66,11 +66,14 @@ describe('the GIL, made visible', () => {
     // Each waits for the GIL a good part of the time it is not running…
     expect(gilA).toBeGreaterThan(0.3 * totalUs(a));
     expect(gilB).toBeGreaterThan(0.3 * totalUs(b));
-    // …and they hardly ever run at the same instant.
-    expect(overlapUs(a, b)).toBeLessThan(0.15 * Math.min(totalUs(a), totalUs(b)));
+    // …and they hardly ever run at the same instant. The GIL changes hands every 5 ms and a 1 kHz
+    // sampler can see both threads runnable during a handoff: up to one sample in five overlaps
+    // (processes overlap almost all the time, see below).
+    expect(overlapUs(a, b)).toBeLessThan(0.25 * Math.min(totalUs(a), totalUs(b)));
     expect(summary.peakRunning).toBe(1);
     expect(summary.workers).toMatchObject({ kind: 'thread', count: 2 });
-    expect(summary.workers?.coresBusy).toBeLessThan(1.3);
+    // One GIL: the workers together never keep much more than one core busy.
+    expect(summary.workers?.coresBusy).toBeLessThan(1.15);
     expect(summary.samplingHz).toBeGreaterThan(200);
   });
 
@@ -84,7 +87,10 @@ describe('the GIL, made visible', () => {
     expect(overlapUs(a, b)).toBeGreaterThan(0.5 * Math.min(totalUs(a), totalUs(b)));
     expect(totalUs(spansOf(timeline, 'Worker-1', ['gil-wait']))).toBe(0);
     expect(summary.peakRunning).toBe(2);
-    expect(summary.workers?.coresBusy).toBeGreaterThan(1.4);
+    // Two GILs: well past the one core threads are held to (on a quiet 2-core machine about 1.7 on
+    // average; a busy one lends a worker less than a core for a while), and two cores' worth at the peak.
+    expect(summary.workers?.coresBusy).toBeGreaterThan(1.25);
+    expect(summary.peakCores).toBeGreaterThan(1.6);
     // The cores view: both cores saw a worker.
     const cores = new Set(run.events.flatMap((e) => (e.type === 'core-span' ? [e.core] : [])));
     expect(cores.size).toBe(2);
