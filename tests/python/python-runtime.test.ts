@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { findPython } from '../../src-main/engine/python/interpreter';
@@ -240,6 +240,20 @@ describe('tracing Python', () => {
     expect(ended.reason).toBe('failed');
     expect(ended.message).toBe('Saucier failed: ValueError: the sauce burned');
     expect(timeline.instants.find((i) => i.text === 'about to fail')?.laneId).toBe(saucier.info.laneId);
+  });
+
+  test('outside the engine the tracer module just runs the script, exit code and all', async () => {
+    const python = await findPython(null);
+    const result = spawnSync(python.executable, ['-m', 'kitchen_tracer', script('exits.py'), '3'], {
+      encoding: 'utf8',
+      env: {
+        ...process.env,
+        PYTHONPATH: resolve(import.meta.dirname, '../../resources/python'),
+        KITCHEN_TRACE_SOCKET: '',
+      },
+    });
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(3);
   });
 
   test('exit codes, exceptions and syntax errors of the script come through', async () => {
