@@ -499,7 +499,9 @@ def patch_mp_process(mp_process):
             original_start(self)
         finally:
             _state["starting"] = None
-        spawn(current_key(), "process", process_key(self.pid), self.name, self.pid, ts)
+        # A forked child has announced itself already; a spawned one takes a while to start.
+        if getattr(self._popen, "method", None) != "fork":
+            spawn(current_key(), "process", process_key(self.pid), self.name, self.pid, ts)
 
     mp_process.BaseProcess.start = start
     _patch(mp_process.BaseProcess, "join", _waits("blocked", lambda self, timeout=None: "join(%s)" % self.name))
