@@ -431,7 +431,8 @@ def _process_name():
         except Exception:  # noqa: BLE001
             pass
     command = " ".join(getattr(sys, "orig_argv", sys.argv))
-    for part, name in (("resource_tracker", "resource tracker"), ("forkserver", "forkserver"), ("spawn_main", "spawned process")):
+    # (A spawned multiprocessing child is named by its Process when it bootstraps.)
+    for part, name in (("resource_tracker", "resource tracker"), ("forkserver", "forkserver")):
         if part in command:
             return "%s (pid %d)" % (name, os.getpid())
     script = sys.argv[0] if sys.argv and sys.argv[0] not in ("", "-c", "-m") else "python"
@@ -492,7 +493,6 @@ def patch_mp_process(mp_process):
 
     def start(self):
         ts = now_us()
-        _state["fork_spawned"] = ts
         # A forked child announces itself before this returns: it takes its name and parent from here.
         _state["starting"] = (threading.get_ident(), self.name, current_key(), ts)
         try:
