@@ -31,8 +31,8 @@ export interface RowMetrics {
 }
 
 /**
- * Stacks groups top to bottom: each a header row, one row per lane in lane
- * order, and with `cores` (for runs that sampled the OS) a row per CPU core.
+ * Stacks groups top to bottom: each a header row, one row per lane in the
+ * order the lanes were spawned, and with `cores` (for runs that sampled the OS) a row per CPU core.
  */
 export function layoutRows(
   groups: readonly { model: RunModel; title: string }[],
@@ -46,8 +46,7 @@ export function layoutRows(
     y += headerPx;
     const topByLane = new Float64Array(model.lanes.length).fill(NaN);
     const lanes: LaneRow[] = [];
-    for (const lane of model.lanes) {
-      if (!lane) continue;
+    for (const lane of model.inSpawnOrder()) {
       lanes.push({ laneIndex: lane.info.laneId, topPx: y });
       topByLane[lane.info.laneId] = y;
       y += rowPx;

@@ -63,8 +63,7 @@ function poseFor(state: Station['state']): Cook['pose'] {
 export function sceneAt(model: RunModel, tUs: number): Scene {
   const stations: Station[] = [];
   const cooks = new Map<string, { at: number; pose: Cook['pose']; busy: boolean }>();
-  for (const lane of model.lanes) {
-    if (!lane) continue;
+  for (const lane of model.inSpawnOrder()) {
     const laneIndex = lane.info.laneId;
     const state = model.stateAt(laneIndex, tUs);
     const span = state === 'ended' || state === 'absent' ? -1 : model.spanAt(laneIndex, tUs);

@@ -95,6 +95,16 @@ export class RunModel {
   end: RunEnd | null = null;
   private readonly detailIndex = new Map<string, number>();
 
+  /**
+   * The lanes in the order they were spawned, for rows and kitchen stations:
+   * records from different processes arrive in any order, lane ids with them.
+   */
+  inSpawnOrder(): LaneView[] {
+    return this.lanes
+      .filter((lane) => lane !== undefined)
+      .sort((a, b) => a.info.spawnedUs - b.info.spawnedUs || a.info.laneId - b.info.laneId);
+  }
+
   constructor(started: Extract<EngineEvent, { type: 'run-started' }>, capacity = 256) {
     this.runId = started.runId;
     this.scenarioId = started.scenarioId;

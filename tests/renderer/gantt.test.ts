@@ -74,6 +74,19 @@ describe('layout', () => {
   });
 });
 
+describe('row order', () => {
+  test('lanes sit in the order they were spawned, whatever order their records arrived in', () => {
+    const m = modelOf([
+      { type: 'lane-added', lane: { ...lane(0, 'script', 'process'), spawnedUs: 0 } },
+      { type: 'lane-added', lane: { ...lane(1, 'Worker-2', 'process'), spawnedUs: 20_000 } },
+      { type: 'lane-added', lane: { ...lane(2, 'Worker-1', 'process'), spawnedUs: 10_000 } },
+    ]);
+    const [group] = layoutRows([{ model: m, title: 't' }], { rowPx: 40, headerPx: 30 }).groups;
+    expect(group.lanes.map((l) => m.lanes[l.laneIndex].info.name)).toEqual(['script', 'Worker-1', 'Worker-2']);
+    expect([...group.topByLane]).toEqual([30, 110, 70]);
+  });
+});
+
 describe('drawSpans', () => {
   const view = { x0Us: 0, x1Us: 200_000, widthPx: 1000 };
 
