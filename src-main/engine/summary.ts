@@ -211,12 +211,9 @@ export function summarize(
     cpuUs,
     coresBusy: cpuUs / safeWall,
     cores,
-    // Sampled lanes are "running" while runnable, on a CPU or queued for one: there the CPU time
-    // the OS measured says how many really ran at once.
-    peakRunning:
-      samplingHz === null
-        ? sustainedPeak(executing, SUSTAINED_US)
-        : Math.max(executing.length > 0 ? 1 : 0, Math.round(peakCores)),
+    // Lanes running at once as the chart shows them (sampled lanes: runnable, on a CPU or queued
+    // for one); peakCores says how much CPU they really got, and the verdict weighs the two.
+    peakRunning: sustainedPeak(executing, SUSTAINED_US),
     peakCores,
     peakAlive: peakOverlap(timeline.lanes.map((l) => ({ startUs: l.info.spawnedUs, endUs: l.endUs }))),
     sequentialUs,

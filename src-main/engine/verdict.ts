@@ -30,7 +30,7 @@ export function verdictOf(s: Omit<RunSummary, 'verdict'>, python: { gil: boolean
   }
   if (s.peakCores < s.peakRunning - 0.5) {
     return {
-      sentence: `${s.peakRunning} lanes were running at the same instant, but they got only about ${s.peakCores.toFixed(1)} cores between them: the OS took turns (hatched bars).`,
+      sentence: `${s.peakRunning} lanes were ready to run at the same instant, but they got only about ${s.peakCores.toFixed(1)} cores between them: the OS made them take turns with each other and with other programs (hatched bars).`,
       short: `${s.peakRunning} running, but sharing ${s.peakCores.toFixed(1)} cores`,
     };
   }

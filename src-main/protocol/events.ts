@@ -69,9 +69,9 @@ export interface RunSummary {
   readonly cores: number;
   /**
    * Most lanes running (or blocking) at once for 10 ms or more: parallelism as
-   * the lanes report it, without sampling blips at hand-overs. For lanes
-   * sampled from the OS (which cannot tell on a CPU from queued for one), the
-   * cores' worth of CPU at the busiest moment, rounded.
+   * the lanes report it, without sampling blips at hand-overs. Lanes sampled
+   * from the OS count while runnable, on a CPU or queued for one: `peakCores`
+   * says how much CPU they got.
    */
   readonly peakRunning: number;
   /**

@@ -29,6 +29,9 @@ const store = (key: string, value: string): void => {
   }
 };
 
+/** How often views redraw while a run is live. */
+const LIVE_REDRAW_MS = 100;
+
 /**
  * The UI's state: what the engine offered, what the user picked, the runs
  * received so far. Run models are mutated in place by batches and are not
@@ -136,8 +139,33 @@ export class AppState {
     model.lastSeq = batch.seq;
     model.lastNowUs = batch.nowUs;
     model.lastArrivalMs = performance.now();
-    this.version++;
+    this.changed(model);
     if (!model.running) this.next();
+  }
+
+  private lastBumpMs = -Infinity;
+  private bumpTimer: ReturnType<typeof setTimeout> | null = null;
+
+  /**
+   * Tells the views a model changed. While a run is live they hear of it at
+   * most every LIVE_REDRAW_MS (batches come about every frame): redrawing the
+   * chart, the labels and the kitchen 60 times a second would take CPU from
+   * the very workload the chart measures. The end of a run shows at once.
+   */
+  private changed(model: RunModel): void {
+    const sinceMs = performance.now() - this.lastBumpMs;
+    if (!model.running || sinceMs >= LIVE_REDRAW_MS) {
+      if (this.bumpTimer !== null) clearTimeout(this.bumpTimer);
+      this.bumpTimer = null;
+      this.lastBumpMs = performance.now();
+      this.version++;
+      return;
+    }
+    this.bumpTimer ??= setTimeout(() => {
+      this.bumpTimer = null;
+      this.lastBumpMs = performance.now();
+      this.version++;
+    }, LIVE_REDRAW_MS - sinceMs);
   }
 
   /** Rebuilds the run from a snapshot: on connect, or when a batch went missing (rather than show a wrong picture). */

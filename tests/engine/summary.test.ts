@@ -141,4 +141,19 @@ describe('summarize', () => {
     // From the first ready (100 ms) to the last end (1 s): 750 ms of CPU over 900 ms.
     expect(s.workers).toEqual({ kind: 'process', count: 2, coresBusy: 750_000 / 900_000 });
   });
+
+  test('processes ready at once that got little CPU took turns: the verdict never says one ran at a time', () => {
+    // Sampled Python processes, both runnable from 100 to 600 ms, on a machine busy with other
+    // programs: 300 and 250 ms of CPU in those 500 ms, 1.1 cores between them.
+    const loaded = events.map((e) =>
+      e.type === 'state' ? { ...e, closedCpuUs: e.laneId === id(0) ? 300_000 : 250_000 } : e,
+    );
+    const s = summarize(buildTimeline(loaded), 2, 1_000_000, 1000, { gil: true });
+    expect(s.peakRunning).toBe(2);
+    expect(s.peakCores).toBeCloseTo(1.1);
+    expect(s.verdict.short).toBe('2 running, but sharing 1.1 cores');
+    expect(s.verdict.sentence).toMatch(
+      /^2 lanes were ready to run at the same instant, but they got only about 1\.1 cores/,
+    );
+  });
 });
