@@ -154,18 +154,15 @@ export class AppState {
    */
   private changed(model: RunModel): void {
     const sinceMs = performance.now() - this.lastBumpMs;
-    if (!model.running || sinceMs >= LIVE_REDRAW_MS) {
-      if (this.bumpTimer !== null) clearTimeout(this.bumpTimer);
-      this.bumpTimer = null;
-      this.lastBumpMs = performance.now();
-      this.version++;
-      return;
-    }
-    this.bumpTimer ??= setTimeout(() => {
-      this.bumpTimer = null;
-      this.lastBumpMs = performance.now();
-      this.version++;
-    }, LIVE_REDRAW_MS - sinceMs);
+    if (!model.running || sinceMs >= LIVE_REDRAW_MS) this.bump();
+    else this.bumpTimer ??= setTimeout(() => this.bump(), LIVE_REDRAW_MS - sinceMs);
+  }
+
+  private bump(): void {
+    if (this.bumpTimer !== null) clearTimeout(this.bumpTimer);
+    this.bumpTimer = null;
+    this.lastBumpMs = performance.now();
+    this.version++;
   }
 
   /** Rebuilds the run from a snapshot: on connect, or when a batch went missing (rather than show a wrong picture). */
