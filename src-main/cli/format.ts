@@ -18,12 +18,18 @@ export function formatSummary(scenarioId: string, reason: RunEndReason, message:
     `${scenarioId}: ${reason}${message ? ` (${message})` : ''}`,
     `  ${s.verdict.sentence}`,
     `  wall time          ${formatUs(s.wallUs)}`,
-    `  CPU time           ${formatUs(s.cpuUs)} (${s.coresBusy.toFixed(2)} of ${plural(s.cores, 'core')} busy on average)`,
-    `  parallelism        ${plural(s.peakRunning, 'lane')} running at the same instant, at most (${s.peakCores.toFixed(2)} cores' worth of CPU)`,
+    s.cpuUs === null || s.coresBusy === null
+      ? '  CPU time           not measured (the OS scheduler was not sampled)'
+      : `  CPU time           ${formatUs(s.cpuUs)} (${s.coresBusy.toFixed(2)} of ${plural(s.cores, 'core')} busy on average)`,
+    `  parallelism        ${plural(s.peakRunning, 'lane')} running at the same instant, at most` +
+      (s.peakCores === null ? '' : ` (${s.peakCores.toFixed(2)} cores' worth of CPU)`),
     `  concurrency        ${plural(s.peakAlive, 'lane')} alive at the same instant, at most`,
     ...(s.workers
       ? [
-          `  the workers        ${plural(s.workers.count, s.workers.kind)}, ${s.workers.coresBusy.toFixed(2)} cores busy on average while they ran`,
+          `  the workers        ${plural(s.workers.count, s.workers.kind)}` +
+            (s.workers.coresBusy === null
+              ? ''
+              : `, ${s.workers.coresBusy.toFixed(2)} cores busy on average while they ran`),
         ]
       : []),
     ...(s.samplingHz ? [`  OS sampling        ${s.samplingHz} Hz`] : []),

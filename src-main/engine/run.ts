@@ -46,8 +46,8 @@ export interface RunSource {
   /** How often the OS scheduler was sampled, or null where it was not. */
   samplingHz(): number | null;
   readonly runtime: 'node' | 'python';
-  /** For Python runs whose threads were sampled: whether the interpreter has a GIL. */
-  readonly python: { gil: boolean } | null;
+  /** For Python runs: whether the interpreter has a GIL, and whether the OS scheduler was sampled. */
+  readonly python: { gil: boolean; sampled: boolean } | null;
   readonly sampled: boolean;
 }
 

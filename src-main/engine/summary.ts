@@ -161,7 +161,7 @@ export function summarize(
   cores: number,
   wallUs: number,
   samplingHz: number | null,
-  python: { gil: boolean } | null = null,
+  python: { gil: boolean; sampled: boolean } | null = null,
 ): RunSummary {
   const byLane = new Map<LaneId, { stateUs: Record<SpanState, number>; cpuUs: number | null }>();
   for (const { info } of timeline.lanes) byLane.set(info.laneId, { stateUs: zeroStates(), cpuUs: null });
@@ -175,7 +175,9 @@ export function summarize(
     const { stateUs, cpuUs } = byLane.get(info.laneId) ?? { stateUs: zeroStates(), cpuUs: null };
     return { laneId: info.laneId, name: info.name, cpuUs, stateUs, soloUs };
   });
-  const cpuUs = lanes.reduce((sum, l) => sum + (l.cpuUs ?? 0), 0);
+  // Python traced without OS sampling measures no CPU time: unknown, not zero.
+  const cpuKnown = lanes.some((l) => l.cpuUs !== null);
+  const cpuUs = cpuKnown ? lanes.reduce((sum, l) => sum + (l.cpuUs ?? 0), 0) : null;
   // The workers: lanes something in the run started (not the main that started and joined them).
   const spawned = timeline.lanes.filter((l) => l.info.parentLaneId !== null);
   const workerLanes = spawned.length > 0 ? spawned : timeline.lanes;
@@ -191,25 +193,29 @@ export function summarize(
   }
   const fromUs = Math.min(...workerLanes.map((l) => readyUs.get(l.info.laneId) ?? l.info.spawnedUs));
   const toUs = Math.max(...workerLanes.map((l) => l.endUs));
-  const workerCpu = workerLanes.reduce((sum, l) => sum + (lanes[l.info.laneId]?.cpuUs ?? 0), 0);
+  const workerCpu = workerLanes.some((l) => lanes[l.info.laneId]?.cpuUs != null)
+    ? workerLanes.reduce((sum, l) => sum + (lanes[l.info.laneId]?.cpuUs ?? 0), 0)
+    : null;
   const solos = lanes.flatMap((l) => (l.soloUs === null ? [] : [l.soloUs]));
   const sequentialUs = solos.length > 0 ? solos.reduce((a, b) => a + b, 0) : null;
   const safeWall = Math.max(wallUs, 1);
   const executing = timeline.spans.filter((s) => EXECUTING.has(s.state));
   // CPU time is spread over each span and summed over 25 ms windows: a short span's share is
   // uncertain on its own, but over a window the kernel's accounting adds up.
-  const peakCores = peakAveraged(
-    executing.map((s) => ({
-      startUs: s.startUs,
-      endUs: s.endUs,
-      weight: s.cpuUs === null ? 1 : Math.min(1, s.cpuUs / Math.max(1, s.endUs - s.startUs)),
-    })),
-    PEAK_WINDOW_US,
-  );
+  const peakCores = !cpuKnown
+    ? null
+    : peakAveraged(
+        executing.map((s) => ({
+          startUs: s.startUs,
+          endUs: s.endUs,
+          weight: s.cpuUs === null ? 1 : Math.min(1, s.cpuUs / Math.max(1, s.endUs - s.startUs)),
+        })),
+        PEAK_WINDOW_US,
+      );
   const summary = {
     wallUs,
     cpuUs,
-    coresBusy: cpuUs / safeWall,
+    coresBusy: cpuUs === null ? null : cpuUs / safeWall,
     cores,
     // Lanes running at once as the chart shows them (sampled lanes: runnable, on a CPU or queued
     // for one); peakCores says how much CPU they really got, and the verdict weighs the two.
@@ -221,7 +227,7 @@ export function summarize(
     samplingHz,
     workers:
       workerLanes.length > 0 && kind && toUs > fromUs
-        ? { kind, count: workerLanes.length, coresBusy: workerCpu / (toUs - fromUs) }
+        ? { kind, count: workerLanes.length, coresBusy: workerCpu === null ? null : workerCpu / (toUs - fromUs) }
         : null,
     lanes,
   };

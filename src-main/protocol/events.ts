@@ -61,10 +61,10 @@ export interface LaneSummary {
 export interface RunSummary {
   /** From the run's start to its last lane's end. */
   readonly wallUs: number;
-  /** Sum of measured CPU time over lanes. */
-  readonly cpuUs: number;
-  /** cpuUs / wallUs: how many cores were busy on average. */
-  readonly coresBusy: number;
+  /** Sum of measured CPU time over lanes; null where none was measured (Python traced without OS sampling). */
+  readonly cpuUs: number | null;
+  /** cpuUs / wallUs: how many cores were busy on average (null with cpuUs). */
+  readonly coresBusy: number | null;
   /** Logical CPU cores of the machine that ran it. */
   readonly cores: number;
   /**
@@ -77,9 +77,9 @@ export interface RunSummary {
   /**
    * Most CPU cores' worth of work at once (any 25 ms), from the CPU time the
    * OS measured for each running span (spread evenly over it). Lower than
-   * peakRunning when running lanes had to share cores.
+   * peakRunning when running lanes had to share cores. Null where no CPU time was measured.
    */
-  readonly peakCores: number;
+  readonly peakCores: number | null;
   /** Most lanes alive at the same instant: concurrency. */
   readonly peakAlive: number;
   /** Sum of the lanes' solo times: the same work run one after another (null where unknown). */
@@ -93,7 +93,7 @@ export interface RunSummary {
    * all), of the kind most of them are, and the cores they kept busy on
    * average from the first one ready to the last one's end.
    */
-  readonly workers: { readonly kind: LaneKind; readonly count: number; readonly coresBusy: number } | null;
+  readonly workers: { readonly kind: LaneKind; readonly count: number; readonly coresBusy: number | null } | null;
   /** What the run showed: a sentence to read out, and a few words for a comparison table. */
   readonly verdict: { readonly sentence: string; readonly short: string };
   readonly lanes: readonly LaneSummary[];

@@ -148,12 +148,26 @@ describe('summarize', () => {
     const loaded = events.map((e) =>
       e.type === 'state' ? { ...e, closedCpuUs: e.laneId === id(0) ? 300_000 : 250_000 } : e,
     );
-    const s = summarize(buildTimeline(loaded), 2, 1_000_000, 1000, { gil: true });
+    const s = summarize(buildTimeline(loaded), 2, 1_000_000, 1000, { gil: true, sampled: true });
     expect(s.peakRunning).toBe(2);
     expect(s.peakCores).toBeCloseTo(1.1);
     expect(s.verdict.short).toBe('2 running, but sharing 1.1 cores');
     expect(s.verdict.sentence).toMatch(
       /^2 lanes were ready to run at the same instant, but they got only about 1\.1 cores/,
     );
+  });
+
+  test('Python traced without OS sampling: CPU unknown (not zero), and the verdict does not claim parallelism', () => {
+    // Two lanes outside any waiting call at once: the tracer cannot tell running from waiting for the GIL.
+    const unsampled = events.map((e) => (e.type === 'state' ? { ...e, closedCpuUs: null } : e));
+    const s = summarize(buildTimeline(unsampled), 2, 1_000_000, null, { gil: true, sampled: false });
+    expect(s.cpuUs).toBeNull();
+    expect(s.coresBusy).toBeNull();
+    expect(s.peakCores).toBeNull();
+    expect(s.workers?.coresBusy).toBeNull();
+    expect(s.peakRunning).toBe(2);
+    expect(s.verdict.short).toBe('2 busy at once (not sampled)');
+    expect(s.verdict.sentence).not.toMatch(/^Parallelism:|so they ran in parallel/);
+    expect(s.verdict.sentence).toMatch(/cannot tell whether they ran in parallel or took turns/);
   });
 });

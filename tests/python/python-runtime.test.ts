@@ -2,10 +2,12 @@ import { spawn, spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { findPython } from '../../src-main/engine/python/interpreter';
+import { samplerIntervalUs } from '../../src-main/engine/python/python-source';
 import { startRecordServer } from '../../src-main/engine/python/record-server';
 import { preparedTracerDir } from '../../src-main/engine/python/tracer-dir';
 import { overlapUs } from '../../src-main/engine/summary';
 import type { Timeline } from '../../src-main/engine/timeline';
+import type { LaneId } from '../../src-main/protocol/ids';
 import { finished, makeEngine, processAlive, runToEnd, spansOf, totalUs, until } from '../engine/helpers';
 
 const script = (name: string) => resolve(import.meta.dirname, 'scripts', name);
@@ -17,6 +19,19 @@ const lane = (timeline: Timeline, name: string) => {
   return found;
 };
 const linux = process.platform === 'linux';
+/** Runs `body` with these environment variables set, then puts them back. */
+async function withEnv<T>(vars: Record<string, string>, body: () => Promise<T>): Promise<T> {
+  const before = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]));
+  Object.assign(process.env, vars);
+  try {
+    return await body();
+  } finally {
+    for (const [k, v] of Object.entries(before)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  }
+}
 
 describe('the interpreter', () => {
   test('is resolved to its real executable, with its version and GIL', async () => {
@@ -94,6 +109,31 @@ describe('the GIL, made visible', () => {
     // The cores view: both cores saw a worker.
     const cores = new Set(run.events.flatMap((e) => (e.type === 'core-span' ? [e.core] : [])));
     expect(cores.size).toBe(2);
+  });
+});
+
+describe('the sampling period', () => {
+  test('KITCHEN_SAMPLE_US: 100 µs to 10 ms, 0 for off; anything slower or unreadable is the default 1 ms', () => {
+    const period = (value?: string) => samplerIntervalUs(value === undefined ? {} : { KITCHEN_SAMPLE_US: value });
+    expect(period()).toBe(1000);
+    expect(period('250')).toBe(250);
+    expect(period('10000')).toBe(10_000);
+    expect(period('0')).toBe(0);
+    // 10 Hz would catch two GIL threads runnable 100 ms apart and call them parallel.
+    expect(period('100000')).toBe(1000);
+    expect(period('50')).toBe(1000);
+    expect(period('fast')).toBe(1000);
+    expect(period('')).toBe(1000);
+  });
+
+  test.runIf(linux)('turned off, states come from the tracer alone and the run says it was not sampled', async () => {
+    const { timeline, summary, run } = await withEnv({ KITCHEN_SAMPLE_US: '0' }, () =>
+      runToEnd(makeEngine(), 'py-threads-cpu', { workers: 2, work: 300 }),
+    );
+    expect(run.events.find((e) => e.type === 'run-started')).toMatchObject({ sampled: false });
+    expect(summary.samplingHz).toBeNull();
+    expect(totalUs(spansOf(timeline, 'Worker-1', ['gil-wait']))).toBe(0);
+    expect(run.events.some((e) => e.type === 'core-span')).toBe(false);
   });
 });
 
@@ -219,6 +259,17 @@ describe('tracing Python', () => {
       expect(said.map((s) => s.name)).toEqual(Array(method === 'fork' ? 1 : 2).fill(`via-${method}`));
       expect(new Set(said.map((s) => s.parent)).size).toBe(1);
     }
+  });
+
+  test('a forked child is seen to end when it does, not when its parent does', async () => {
+    // Sampling off: the child's connection closing is then the only sign that it ended.
+    const { timeline } = await withEnv({ KITCHEN_SAMPLE_US: '0' }, () => trace('fork_exit.py'));
+    const parent = timeline.lanes.find((l) => l.info.parentLaneId === null);
+    const child = timeline.lanes.find((l) => l.info.kind === 'process' && l.info.parentLaneId === parent?.info.laneId);
+    if (!parent || !child) throw new Error(`lanes: ${timeline.lanes.map((l) => l.info.name).join(', ')}`);
+    const end = (laneId: LaneId) => Math.max(...timeline.spans.filter((s) => s.laneId === laneId).map((s) => s.endUs));
+    // Its connection closed when it exited: the parent still had 400 ms to go.
+    expect(end(parent.info.laneId) - end(child.info.laneId)).toBeGreaterThan(200_000);
   });
 
   test('children of children are traced', async () => {

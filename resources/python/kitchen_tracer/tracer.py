@@ -27,10 +27,10 @@ def channel():
     return _state["channel"]
 
 
-def send(record):
+def send(*records):
     ch = _state["channel"]
     if ch is not None:
-        ch.send(record)
+        ch.send(*records)
 
 
 def now_us():
@@ -69,26 +69,36 @@ def state(key, name, detail=None, ts=None):
     send({"t": "state", "lane": key, "state": name, "detail": detail, "cpuUs": None, "tsUs": now_us() if ts is None else ts})
 
 
+def ready_record(key, ts=None):
+    return {"t": "ready", "lane": key, "pid": os.getpid(), "tid": threading.get_native_id(), "tsUs": now_us() if ts is None else ts}
+
+
 def ready(key, ts=None):
-    send({"t": "ready", "lane": key, "pid": os.getpid(), "tid": threading.get_native_id(), "tsUs": now_us() if ts is None else ts})
+    send(ready_record(key, ts))
+
+
+def spawn_record(parent, kind, key, name, pid=None, ts=None):
+    return {
+        "t": "spawn",
+        "parent": parent,
+        "kind": kind,
+        "lanes": [{"key": key, "name": clip(name)[:120]}],
+        "pid": pid,
+        "tsUs": now_us() if ts is None else ts,
+    }
 
 
 def spawn(parent, kind, key, name, pid=None, ts=None):
-    send(
-        {
-            "t": "spawn",
-            "parent": parent,
-            "kind": kind,
-            "lanes": [{"key": key, "name": clip(name)[:120]}],
-            "pid": pid,
-            "tsUs": now_us() if ts is None else ts,
-        }
-    )
+    send(spawn_record(parent, kind, key, name, pid, ts))
+
+
+def done_record(key, error=None):
+    # How long a traced lane's work would take alone is not known: soloUs stays null.
+    return {"t": "done", "lane": key, "soloUs": None, "error": None if error is None else clip(error)[:4000], "tsUs": now_us()}
 
 
 def done(key, error=None):
-    # How long a traced lane's work would take alone is not known: soloUs stays null.
-    send({"t": "done", "lane": key, "soloUs": None, "error": None if error is None else clip(error)[:4000], "tsUs": now_us()})
+    send(done_record(key, error))
 
 
 def describe_error(exc_type, exc_value, exc_traceback):
@@ -100,8 +110,12 @@ def describe_error(exc_type, exc_value, exc_traceback):
     return last + "\n" + text
 
 
+def exit_record(key, code):
+    return {"t": "exit", "lane": key, "code": code, "signal": None, "tsUs": now_us()}
+
+
 def exited(key, code):
-    send({"t": "exit", "lane": key, "code": code, "signal": None, "tsUs": now_us()})
+    send(exit_record(key, code))
 
 
 # --- known waits -------------------------------------------------------------
@@ -447,8 +461,8 @@ def announce_process(spawned_us=None, name=None, parent=None):
     never carries a placeholder name that its parent's announcement would lose to.
     """
     key = process_key()
-    spawn(parent or process_key(os.getppid()), "process", key, name or _process_name(), os.getpid(), spawned_us)
-    ready(key)
+    spawned = spawn_record(parent or process_key(os.getppid()), "process", key, name or _process_name(), os.getpid(), spawned_us)
+    send(spawned, ready_record(key))
 
 
 def announce_at_start():
@@ -512,8 +526,8 @@ def patch_mp_process(mp_process):
         if _state.pop("announce_at_bootstrap", False):
             announce_process(None, self.name, process_key(getattr(self, "_parent_pid", None) or os.getppid()))
         code = original_bootstrap(self, *args, **kwargs)
-        done(process_key())
-        exited(process_key(), code)
+        key = process_key()
+        send(done_record(key), exit_record(key, code))
         return code
 
     mp_process.BaseProcess._bootstrap = bootstrap
@@ -533,15 +547,38 @@ def patch_futures(futures_base):
     _patch(futures_base, "wait", _waits("blocked", "concurrent.futures.wait()"))
 
 
+def _spare_channel(ch):
+    try:
+        return ch.spare()
+    except OSError:
+        return None
+
+
 def patch_fork():
+    """A forked child gets a connection of its own, made by its parent just before the fork."""
+
     def before_fork():
-        _state["fork_spawned"] = now_us() if _state["channel"] is not None else None
+        ch = _state["channel"]
+        if ch is None:
+            return
+        _state["fork_spawned"] = now_us()
+        _state["fork_channel"] = _spare_channel(ch)
+
+    def after_fork_in_parent():
+        spare = _state.pop("fork_channel", None)
+        if spare is not None:
+            spare.close()
 
     def after_fork_in_child():
         ch = _state["channel"]
         if ch is None:
             return
-        ch.reconnect_after_fork()
+        # The parent's connection is the parent's: were it left open here, the engine would not see the parent end.
+        ch.close()
+        spare = _state.pop("fork_channel", None)
+        _state["channel"] = spare if spare is not None else _spare_channel(ch)
+        if _state["channel"] is None:
+            return
         _state["prints"] = 0
         _local.__dict__.clear()
         starting, _state["starting"] = _state.get("starting"), None
@@ -554,7 +591,7 @@ def patch_fork():
         else:
             announce_process(_state.get("fork_spawned"))
 
-    os.register_at_fork(before=before_fork, after_in_child=after_fork_in_child)
+    os.register_at_fork(before=before_fork, after_in_parent=after_fork_in_parent, after_in_child=after_fork_in_child)
 
 
 # --- asyncio -----------------------------------------------------------------

@@ -36,10 +36,16 @@ const ORPHAN_GRACE_MS = 2000;
 /** Console lines kept per run; the rest are counted, not kept (the CLI passes everything through). */
 const MAX_CONSOLE_LINES = 5000;
 
-/** The sampling period: 1 ms, or KITCHEN_SAMPLE_US (100 µs to 100 ms) on machines where that costs too much. */
-function samplerIntervalUs(): number {
-  const asked = Number(process.env.KITCHEN_SAMPLE_US);
-  return Number.isFinite(asked) && asked >= 100 && asked <= 100_000 ? asked : 1000;
+/**
+ * The sampling period: 1 ms, or KITCHEN_SAMPLE_US from 100 µs to 10 ms. 0 turns sampling off
+ * (states from the tracer alone, as where there is no /proc). Slower than 100 Hz is refused: such
+ * samples would draw a wrong picture (two threads caught runnable 100 ms apart look parallel).
+ */
+export function samplerIntervalUs(env: NodeJS.ProcessEnv = process.env): number {
+  const text = env.KITCHEN_SAMPLE_US?.trim();
+  const asked = text ? Number(text) : NaN;
+  if (asked === 0) return 0;
+  return Number.isFinite(asked) && asked >= 100 && asked <= 10_000 ? asked : 1000;
 }
 
 /** Lane keys the tracer makes: p<pid>, p<pid>t<tid>, p<pid>a<n>. */
@@ -53,7 +59,7 @@ const KEY = /^p(\d+)(?:([ta])\d+)?$/;
 export class PythonSource implements RunSource {
   readonly runtime = 'python';
   readonly sampled: boolean;
-  readonly python: { gil: boolean } | null;
+  readonly python: { gil: boolean; sampled: boolean };
   private child: ChildProcess | null = null;
   private server: RecordServer | null = null;
   private sampler: Worker | null = null;
@@ -67,8 +73,8 @@ export class PythonSource implements RunSource {
   private consoleLines = 0;
 
   constructor(private readonly spec: ScriptSpec) {
-    this.sampled = spec.samplerEntry !== null && process.platform === 'linux';
-    this.python = this.sampled ? { gil: spec.python.gilEnabled } : null;
+    this.sampled = spec.samplerEntry !== null && process.platform === 'linux' && samplerIntervalUs() > 0;
+    this.python = { gil: spec.python.gilEnabled, sampled: this.sampled };
   }
 
   allows(key: string): boolean {
@@ -82,13 +88,16 @@ export class PythonSource implements RunSource {
   async start(sink: RunSink): Promise<void> {
     const merger = new Merger((record) => sink.accept(record), this.spec.python.gilEnabled);
     this.merger = merger;
-    if (this.sampled && this.spec.samplerEntry) this.startSampler(sink, merger, this.spec.samplerEntry);
+    // The sampler's thread starts before the script does: its start-up must not compete with the script's.
+    const samplerUp =
+      this.sampled && this.spec.samplerEntry ? this.startSampler(sink, merger, this.spec.samplerEntry) : null;
     const server = await startRecordServer(
       (raw, connection) => this.onRecord(sink, merger, raw, connection),
       (connection) => this.onClose(sink, merger, connection),
     );
     this.server = server;
     const tracerDir = await preparedTracerDir(this.spec.python, this.spec.tracerDir);
+    await samplerUp;
     const spawnedUs = sink.nowUs();
     const child = spawn(
       this.spec.python.executable,
@@ -127,14 +136,15 @@ export class PythonSource implements RunSource {
           eachLine(child.stdout, (line) => this.console(sink, 'stdout', line)),
           eachLine(child.stderr, (line) => this.console(sink, 'stderr', line)),
         ];
-    const exit = await new Promise<ExitInfo>((resolve, reject) => {
+    const exit = await new Promise<ExitInfo & { atUs: number }>((resolve, reject) => {
       child.once('error', (err) =>
         reject(new Error(`could not start ${this.spec.python.executable}: ${(err as Error).message}`)),
       );
-      child.once('exit', (code, signal) => resolve({ code, signal }));
+      // Stamped when it is seen, not once its output has drained.
+      child.once('exit', (code, signal) => resolve({ code, signal, atUs: sink.nowUs() }));
     });
     await Promise.all(outputs);
-    if (child.pid !== undefined) this.endProcess(merger, child.pid, exit, sink.nowUs());
+    if (child.pid !== undefined) this.endProcess(merger, child.pid, exit, exit.atUs);
     // Traced children may still be finishing; past the grace, whatever is left of the group is ended.
     const deadline = Date.now() + ORPHAN_GRACE_MS;
     while (server.open() > 0 && Date.now() < deadline && !sink.stopping) await delay(20);
@@ -208,7 +218,8 @@ export class PythonSource implements RunSource {
     this.endProcess(merger, pid, { code: null, signal: null }, sink.nowUs());
   }
 
-  private startSampler(sink: RunSink, merger: Merger, entry: string): void {
+  /** Starts the sampler's thread; resolves once it runs (or has failed, which is reported). */
+  private startSampler(sink: RunSink, merger: Merger, entry: string): Promise<void> {
     const init: SamplerInit = { t0Ns: sink.t0Ns.toString(), intervalUs: samplerIntervalUs() };
     const worker = new Worker(entry, { workerData: init });
     this.sampler = worker;
@@ -226,6 +237,11 @@ export class PythonSource implements RunSource {
     });
     worker.on('error', (err) => sink.warn(`the scheduler sampler failed: ${err.message}`));
     this.samplerDone = new Promise((resolve) => worker.once('exit', () => resolve()));
+    return new Promise((resolve) => {
+      worker.once('online', () => resolve());
+      worker.once('error', () => resolve());
+      worker.once('exit', () => resolve());
+    });
   }
 
   private watch(watch: { pid: number; tid: number; key: string }): void {

@@ -179,10 +179,12 @@ function statField(length: number, n: number): number {
   return value;
 }
 
-/** CPU time is read every few ticks: the kernel only brings it up to date at context switches. */
-const CPU_EVERY = 8;
-/** A sleeper's wchan is read when it falls asleep, then now and then: it does not change while asleep. */
-const WCHAN_EVERY = 16;
+/** Ticks in about `us` microseconds (at least one): cadences hold at any sampling rate. */
+const ticksIn = (us: number): number => Math.max(1, Math.round(us / init.intervalUs));
+/** CPU time is read about every 8 ms: the kernel only brings it up to date at context switches. */
+const CPU_EVERY = ticksIn(8_000);
+/** A sleeper's wchan is read when it falls asleep, then about every 16 ms: it does not change while asleep. */
+const WCHAN_EVERY = ticksIn(16_000);
 
 /**
  * One sample of every watched thread: the state letter (runnable or asleep)
