@@ -77,7 +77,8 @@ export function toChromeTrace(
     const { pid, tid } = ids.get(span.laneId) ?? { pid: hostPid, tid: 0 };
     out.push({
       ph: 'X',
-      name: span.detail ?? span.state,
+      // A wait is named by what it waits in; running's detail qualifies it ("or waiting for the GIL").
+      name: span.detail === null ? span.state : span.state === 'running' ? `running, ${span.detail}` : span.detail,
       cat: span.state,
       pid,
       tid,

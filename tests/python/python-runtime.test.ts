@@ -2,7 +2,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { findPython } from '../../src-main/engine/python/interpreter';
-import { samplerIntervalUs } from '../../src-main/engine/python/python-source';
+import { samplerIntervalUs, UNSAMPLED_RUNNING } from '../../src-main/engine/python/python-source';
 import { startRecordServer } from '../../src-main/engine/python/record-server';
 import { preparedTracerDir } from '../../src-main/engine/python/tracer-dir';
 import { overlapUs } from '../../src-main/engine/summary';
@@ -134,6 +134,10 @@ describe('the sampling period', () => {
     expect(summary.samplingHz).toBeNull();
     expect(totalUs(spansOf(timeline, 'Worker-1', ['gil-wait']))).toBe(0);
     expect(run.events.some((e) => e.type === 'core-span')).toBe(false);
+    // What the tracer calls running may be waiting for the GIL, and every running span says so.
+    const running = spansOf(timeline, 'Worker-1', ['running']).filter((s) => s.endUs > s.startUs);
+    expect(running.length).toBeGreaterThan(0);
+    for (const span of running) expect(span.detail).toBe(UNSAMPLED_RUNNING);
   });
 });
 

@@ -48,6 +48,9 @@ export function samplerIntervalUs(env: NodeJS.ProcessEnv = process.env): number 
   return Number.isFinite(asked) && asked >= 100 && asked <= 10_000 ? asked : 1000;
 }
 
+/** What "running" may also be when the OS is not sampled: the tracer cannot see a thread wait for the GIL. */
+export const UNSAMPLED_RUNNING = 'or waiting for the GIL';
+
 /** Lane keys the tracer makes: p<pid>, p<pid>t<tid>, p<pid>a<n>. */
 const KEY = /^p(\d+)(?:([ta])\d+)?$/;
 
@@ -193,7 +196,27 @@ export class PythonSource implements RunSource {
     }
     if (record.t === 'ready' && merger.tracks(record.lane))
       this.watch({ pid: record.pid, tid: record.tid, key: record.lane });
+    if (this.unsampledGil(record.lane)) {
+      // Unsampled, "outside any waiting call" is all the tracer knows: the thread may be waiting for the GIL.
+      if (record.t === 'state' && record.state === 'running') record = { ...record, detail: UNSAMPLED_RUNNING };
+      if (record.t === 'ready') {
+        merger.record(record);
+        record = {
+          t: 'state',
+          lane: record.lane,
+          state: 'running',
+          detail: UNSAMPLED_RUNNING,
+          cpuUs: null,
+          tsUs: record.tsUs,
+        };
+      }
+    }
     merger.record(record);
+  }
+
+  /** A thread's lane (not an asyncio task's) in a run that does not sample the OS, under a GIL. */
+  private unsampledGil(lane: string): boolean {
+    return !this.sampled && this.spec.python.gilEnabled && KEY.exec(lane)?.[2] !== 'a';
   }
 
   private remember(key: string): void {
