@@ -556,6 +556,8 @@ def _spare_channel(ch):
 
 def patch_fork():
     """A forked child gets a connection of its own, made by its parent just before the fork."""
+    if not hasattr(os, "register_at_fork"):
+        return  # Windows: no fork()
 
     def before_fork():
         ch = _state["channel"]
