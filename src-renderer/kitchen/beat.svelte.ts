@@ -1,7 +1,7 @@
 /**
  * One beat for every kitchen on screen: the chopping arms and the vegetables
  * they shake move on it, all in the same frame. Each move repaints the scene
- * (in software on machines without a GPU, about 10 ms of a core here), so
+ * (in software on machines without a GPU, several ms of a core here), so
  * moving everything together costs one repaint a beat however many cooks chop,
  * and leaves the CPU to the workload being measured.
  */
