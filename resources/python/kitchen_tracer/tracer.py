@@ -564,7 +564,8 @@ def patch_fork():
         if ch is None:
             return
         _state["fork_spawned"] = now_us()
-        _state["fork_channel"] = _spare_channel(ch)
+        # No engine to talk to any more (a stopped run): the child stays untraced, without trying.
+        _state["fork_channel"] = None if ch.broken else _spare_channel(ch)
 
     def after_fork_in_parent():
         spare = _state.pop("fork_channel", None)
@@ -575,11 +576,14 @@ def patch_fork():
         ch = _state["channel"]
         if ch is None:
             return
+        engine_gone = ch.broken
         # The parent's connection is the parent's: were it left open here, the engine would not see the parent end.
         ch.close()
         spare = _state.pop("fork_channel", None)
-        _state["channel"] = spare if spare is not None else _spare_channel(ch)
-        if _state["channel"] is None:
+        if spare is None and not engine_gone:
+            spare = _spare_channel(ch)
+        _state["channel"] = spare
+        if spare is None:
             return
         _state["prints"] = 0
         _local.__dict__.clear()
