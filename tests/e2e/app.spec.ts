@@ -116,3 +116,34 @@ test('a parameter out of bounds is explained and Run is disabled', async ({ page
   await expect(page.getByText('Tasks must be a whole number from 1 to 8')).toBeVisible();
   await expect(runButton(page)).toBeDisabled();
 });
+
+test('chopping cooks move together on one beat; with reduced motion they stand still', async ({ page, kitchen }) => {
+  const problems = watchPage(page);
+  const chopFor = async () => {
+    await page.getByRole('radio', { name: /chef-parallel/ }).check();
+    await page.getByRole('spinbutton', { name: /Chopping work/ }).fill('2000');
+    await runButton(page).click();
+    await expect(page.locator('figure.kitchen g.cook.chopping')).not.toHaveCount(0, { timeout: 20_000 });
+  };
+  const scene = page.locator('figure.kitchen svg');
+
+  await page.goto(kitchen.url);
+  await chopFor();
+  // Every kitchen flips between the two poses on the shared beat.
+  await expect(scene).toHaveClass(/\bbeat\b/, { timeout: 5_000 });
+  await expect(scene).not.toHaveClass(/\bbeat\b/, { timeout: 5_000 });
+  await stopButton(page).click();
+  await expect(runButton(page)).toBeVisible({ timeout: 20_000 });
+
+  await page.emulateMedia({ reducedMotion: 'reduce' });
+  await page.reload();
+  await chopFor();
+  const seen = new Set<string>();
+  for (let i = 0; i < 8; i++) {
+    seen.add((await scene.getAttribute('class')) ?? '');
+    await page.waitForTimeout(150);
+  }
+  expect([...seen].some((c) => /\bbeat\b/.test(c))).toBe(false);
+  await stopButton(page).click();
+  expect(problems).toEqual([]);
+});
