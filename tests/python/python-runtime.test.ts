@@ -276,6 +276,13 @@ describe('tracing Python', () => {
     expect(end(parent.info.laneId) - end(child.info.laneId)).toBeGreaterThan(200_000);
   });
 
+  test('a thread name that is not valid Unicode neither breaks the script nor the trace', async () => {
+    const { timeline, run } = await trace('odd_names.py');
+    expect(run.events.find((e) => e.type === 'run-ended')).toMatchObject({ reason: 'completed' });
+    expect(timeline.lanes.some((l) => l.info.name.startsWith('worker-'))).toBe(true);
+    expect(timeline.instants.some((i) => i.text === 'still here')).toBe(true);
+  });
+
   test('children of children are traced', async () => {
     const { timeline } = await trace('grandchildren.py');
     const middle = lane(timeline, 'middle');

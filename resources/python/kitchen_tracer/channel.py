@@ -112,7 +112,8 @@ class Channel:
         """Sends the records as one write: a new process's first records cost one system call, not two."""
         if self.broken:
             return
-        data = ("\n".join([_dumps(record) for record in records]) + "\n").encode("utf-8")
+        # A lone surrogate (a thread named from undecodable bytes) must not raise inside the script.
+        data = ("\n".join([_dumps(record) for record in records]) + "\n").encode("utf-8", "replace")
         with self.lock:
             try:
                 self._write(data)

@@ -286,8 +286,11 @@ def patch_threading():
         parent, spawned = getattr(self, "_kitchen_spawn", (process_key(), None))
         key = thread_key()
         if _state["channel"] is not None:
-            spawn(parent, "thread", key, self.name, None, spawned)
-            ready(key)
+            try:
+                spawn(parent, "thread", key, self.name, None, spawned)
+                ready(key)
+            except Exception as err:  # noqa: BLE001 - Thread.start() waits for this thread: it must go on
+                sys.stderr.write("[kitchen] thread %r is not traced: %s\n" % (self.name, err))
         try:
             original_bootstrap(self)
         finally:
