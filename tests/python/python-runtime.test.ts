@@ -73,7 +73,12 @@ describe('the interpreter', () => {
 });
 
 describe('the GIL, made visible', () => {
-  test.runIf(linux)('CPU-bound threads run one at a time, waiting for the GIL in between', async () => {
+  // These two read the OS scheduler of a machine that other programs share: a busy spell elsewhere
+  // (measured: half a core taken away) leaves the threads both runnable, queued for a core, and the
+  // processes without two free cores. One more try rides out such a spell; the bounds stay as they are.
+  const SCHEDULER = { retry: 1 };
+
+  test.runIf(linux)('CPU-bound threads run one at a time, waiting for the GIL in between', SCHEDULER, async () => {
     const { timeline, summary } = await runToEnd(makeEngine(), 'py-threads-cpu', { workers: 2, work: 2500 });
     const [a, b] = ['Worker-1', 'Worker-2'].map((n) => spansOf(timeline, n, ['running']));
     const gilA = totalUs(spansOf(timeline, 'Worker-1', ['gil-wait']));
@@ -92,7 +97,7 @@ describe('the GIL, made visible', () => {
     expect(summary.samplingHz).toBeGreaterThan(200);
   });
 
-  test.runIf(linux)('the same work on processes runs at the same time, on different cores', async () => {
+  test.runIf(linux)('the same work on processes runs at the same time, on different cores', SCHEDULER, async () => {
     const { timeline, summary, run } = await runToEnd(makeEngine(), 'py-processes-cpu', { workers: 2, work: 2500 });
     const w1 = lane(timeline, 'Worker-1');
     const w2 = lane(timeline, 'Worker-2');
