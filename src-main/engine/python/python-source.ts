@@ -241,7 +241,7 @@ export class PythonSource implements RunSource {
     this.endProcess(merger, pid, { code: null, signal: null }, sink.nowUs());
   }
 
-  /** Starts the sampler's thread; resolves once it runs (or has failed, which is reported). */
+  /** Starts the sampler's thread; resolves once it is loaded and sampling (or has failed, which is reported). */
   private startSampler(sink: RunSink, merger: Merger, entry: string): Promise<void> {
     const init: SamplerInit = { t0Ns: sink.t0Ns.toString(), intervalUs: samplerIntervalUs() };
     const worker = new Worker(entry, { workerData: init });
@@ -261,7 +261,9 @@ export class PythonSource implements RunSource {
     worker.on('error', (err) => sink.warn(`the scheduler sampler failed: ${err.message}`));
     this.samplerDone = new Promise((resolve) => worker.once('exit', () => resolve()));
     return new Promise((resolve) => {
-      worker.once('online', () => resolve());
+      worker.on('message', (report: SamplerReport) => {
+        if (report.type === 'ready') resolve();
+      });
       worker.once('error', () => resolve());
       worker.once('exit', () => resolve());
     });

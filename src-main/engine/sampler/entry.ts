@@ -260,6 +260,7 @@ function selfCpuUs(): number {
 }
 
 function main(): void {
+  send({ type: 'ready' });
   const startUs = nowUs();
   let lastBatchUs = startUs;
   let nextUs = startUs;

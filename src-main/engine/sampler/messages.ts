@@ -30,7 +30,9 @@ export type SamplerReport =
       /** CPU the sampler's own thread used so far. */
       readonly selfCpuUs: number;
     }
-  | { readonly type: 'gone'; readonly key: string; readonly atUs: number };
+  | { readonly type: 'gone'; readonly key: string; readonly atUs: number }
+  /** Loaded and about to take its first sample: the script may start now without competing with its start-up. */
+  | { readonly type: 'ready' };
 
 /** What the sampler starts with. */
 export interface SamplerInit {
