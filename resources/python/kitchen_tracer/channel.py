@@ -50,8 +50,10 @@ def _dumps(value):
         return "false"
     if kind is str:
         return _quote(value)
-    if isinstance(value, (int, float)):
-        return repr(value)
+    if isinstance(value, int):
+        return repr(int(value))  # an IntEnum's repr is not JSON
+    if isinstance(value, float):
+        return repr(float(value))
     if isinstance(value, str):
         return _quote(value)
     if isinstance(value, dict):
