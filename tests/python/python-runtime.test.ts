@@ -143,6 +143,13 @@ describe('the sampling period', () => {
     const running = spansOf(timeline, 'Worker-1', ['running']).filter((s) => s.endUs > s.startUs);
     expect(running.length).toBeGreaterThan(0);
     for (const span of running) expect(span.detail).toBe(UNSAMPLED_RUNNING);
+    // A process alone on its thread has a GIL to itself: its running is running.
+    const processes = await withEnv({ KITCHEN_SAMPLE_US: '0' }, () =>
+      runToEnd(makeEngine(), 'py-processes-cpu', { workers: 2, work: 300 }),
+    );
+    const alone = spansOf(processes.timeline, 'Worker-1', ['running']).filter((s) => s.endUs > s.startUs);
+    expect(alone.length).toBeGreaterThan(0);
+    for (const span of alone) expect(span.detail).toBeNull();
   });
 });
 

@@ -71,6 +71,8 @@ export class PythonSource implements RunSource {
   private readonly pidOfConnection = new Map<number, number>();
   /** Every lane key seen, by the pid it belongs to. */
   private readonly keysByPid = new Map<number, Set<string>>();
+  /** Thread lanes (besides each process's main thread) that have started and not yet exited, by pid. */
+  private readonly liveThreads = new Map<number, Set<string>>();
   private ticks = 0;
   private sampledUs = 0;
   private consoleLines = 0;
@@ -188,6 +190,7 @@ export class PythonSource implements RunSource {
     if (record.t === 'spawn') {
       for (const lane of record.lanes) {
         this.remember(lane.key);
+        if (record.kind === 'thread') this.threadsOf(lane.key)?.add(lane.key);
         // Threads and processes are refined by the OS samples; tasks are what the tracer says.
         if (this.sampled && record.kind !== 'task') merger.track(lane.key);
       }
@@ -196,6 +199,7 @@ export class PythonSource implements RunSource {
     }
     if (record.t === 'ready' && merger.tracks(record.lane))
       this.watch({ pid: record.pid, tid: record.tid, key: record.lane });
+    if (record.t === 'exit') this.threadsOf(record.lane)?.delete(record.lane);
     if (this.unsampledGil(record.lane)) {
       // Unsampled, "outside any waiting call" is all the tracer knows: the thread may be waiting for the GIL.
       if (record.t === 'state' && record.state === 'running') record = { ...record, detail: UNSAMPLED_RUNNING };
@@ -214,9 +218,24 @@ export class PythonSource implements RunSource {
     merger.record(record);
   }
 
-  /** A thread's lane (not an asyncio task's) in a run that does not sample the OS, under a GIL. */
+  /**
+   * A thread's lane in a run that does not sample the OS, under a GIL, while its process has another
+   * thread to share the GIL with (a process alone on its thread, or an asyncio task, never waits for it).
+   */
   private unsampledGil(lane: string): boolean {
-    return !this.sampled && this.spec.python.gilEnabled && KEY.exec(lane)?.[2] !== 'a';
+    if (this.sampled || !this.spec.python.gilEnabled) return false;
+    const match = KEY.exec(lane);
+    if (!match || match[2] === 'a') return false;
+    return match[2] === 't' || (this.threadsOf(lane)?.size ?? 0) > 0;
+  }
+
+  /** The live thread lanes of the process a lane key belongs to. */
+  private threadsOf(key: string): Set<string> | null {
+    const pid = Number(KEY.exec(key)?.[1]);
+    if (!Number.isInteger(pid)) return null;
+    let threads = this.liveThreads.get(pid);
+    if (!threads) this.liveThreads.set(pid, (threads = new Set()));
+    return threads;
   }
 
   private remember(key: string): void {
