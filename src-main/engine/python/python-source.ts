@@ -54,6 +54,15 @@ export const UNSAMPLED_RUNNING = 'or waiting for the GIL';
 /** Lane keys the tracer makes: p<pid>, p<pid>t<tid>, p<pid>a<n>. */
 const KEY = /^p(\d+)(?:([ta])\d+)?$/;
 
+/** The set kept for the process a lane key belongs to (made on first use), or null for a key of no process. */
+function byPid(map: Map<number, Set<string>>, key: string): Set<string> | null {
+  const pid = Number(KEY.exec(key)?.[1]);
+  if (!Number.isInteger(pid)) return null;
+  let set = map.get(pid);
+  if (!set) map.set(pid, (set = new Set()));
+  return set;
+}
+
 /**
  * The Python runtime: runs a script under the stdlib tracer, one record
  * connection per traced process, and refines thread states with the OS
@@ -231,19 +240,11 @@ export class PythonSource implements RunSource {
 
   /** The live thread lanes of the process a lane key belongs to. */
   private threadsOf(key: string): Set<string> | null {
-    const pid = Number(KEY.exec(key)?.[1]);
-    if (!Number.isInteger(pid)) return null;
-    let threads = this.liveThreads.get(pid);
-    if (!threads) this.liveThreads.set(pid, (threads = new Set()));
-    return threads;
+    return byPid(this.liveThreads, key);
   }
 
   private remember(key: string): void {
-    const pid = Number(KEY.exec(key)?.[1]);
-    if (!Number.isInteger(pid)) return;
-    const keys = this.keysByPid.get(pid) ?? new Set<string>();
-    keys.add(key);
-    this.keysByPid.set(pid, keys);
+    byPid(this.keysByPid, key)?.add(key);
   }
 
   /** A process is gone: its lanes still open (its main thread, threads, tasks) end now. */
@@ -265,7 +266,10 @@ export class PythonSource implements RunSource {
     const init: SamplerInit = { t0Ns: sink.t0Ns.toString(), intervalUs: samplerIntervalUs() };
     const worker = new Worker(entry, { workerData: init });
     this.sampler = worker;
+    let ready = (): void => {};
+    const up = new Promise<void>((resolve) => (ready = resolve));
     worker.on('message', (report: SamplerReport) => {
+      if (report.type === 'ready') ready();
       if (report.type !== 'batch') return;
       this.ticks = report.ticks;
       if (process.env.KITCHEN_DEBUG_SAMPLER)
@@ -277,15 +281,17 @@ export class PythonSource implements RunSource {
       }
       merger.advance(report.untilUs - MARGIN_US);
     });
-    worker.on('error', (err) => sink.warn(`the scheduler sampler failed: ${err.message}`));
-    this.samplerDone = new Promise((resolve) => worker.once('exit', () => resolve()));
-    return new Promise((resolve) => {
-      worker.on('message', (report: SamplerReport) => {
-        if (report.type === 'ready') resolve();
-      });
-      worker.once('error', () => resolve());
-      worker.once('exit', () => resolve());
+    worker.on('error', (err) => {
+      sink.warn(`the scheduler sampler failed: ${err.message}`);
+      ready();
     });
+    this.samplerDone = new Promise((resolve) =>
+      worker.once('exit', () => {
+        ready();
+        resolve();
+      }),
+    );
+    return up;
   }
 
   private watch(watch: { pid: number; tid: number; key: string }): void {
