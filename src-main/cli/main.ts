@@ -13,7 +13,7 @@ import type { Run } from '../engine/run';
 import type { EngineEvent, LaneInfo } from '../protocol/events';
 import { ValidationError } from '../protocol/validate';
 import { formatSummary, formatUs } from './format';
-import { parseParam } from './params';
+import { parseParam, splitPythonCommand } from './params';
 
 /** Exit codes: 0 completed, 1 the run failed, 2 bad usage, 130 interrupted. */
 const EXIT = { ok: 0, failed: 1, usage: 2, interrupted: 130 } as const;
@@ -105,18 +105,11 @@ async function runCommand(
  */
 async function traceCommand(command: string[], options: { out?: string }): Promise<number> {
   const [python, ...rest] = command;
-  const scriptAt = rest.findIndex((arg) => !arg.startsWith('-'));
-  const flags = scriptAt < 0 ? rest : rest.slice(0, scriptAt);
-  if (flags.some((f) => f === '-m' || f === '-c') || scriptAt < 0) {
-    throw new ValidationError(
-      'command',
-      'expected `python [options] script.py [args]` (a script file; -m and -c are not traced)',
-    );
-  }
+  const { flags, script, args } = splitPythonCommand(rest);
   const kitchen = engine();
   const run = await kitchen.startScript({
-    script: rest[scriptAt],
-    args: rest.slice(scriptAt + 1),
+    script,
+    args,
     interpreterArgs: flags,
     python,
     cwd: process.cwd(),

@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from 'commander';
+import { ValidationError } from '../protocol/validate';
 
 /** Parses one `--param key=value` into the accumulated object. */
 export function parseParam(value: string, previous: Record<string, number>): Record<string, number> {
@@ -10,4 +11,51 @@ export function parseParam(value: string, previous: Record<string, number>): Rec
     throw new InvalidArgumentError(`${key}: expected a number, got ${JSON.stringify(raw)}`);
   }
   return { ...previous, [key]: number };
+}
+
+/** `python [options] script.py [args]`, taken apart. */
+export interface PythonCommand {
+  readonly flags: string[];
+  readonly script: string;
+  readonly args: string[];
+}
+
+/**
+ * Splits what follows the interpreter in `kitchen trace -- python3 …`: Python's own options (with
+ * the values -X and -W take), the script, and the script's arguments. Refuses what cannot be
+ * traced: -m and -c (no script file), and -E, -I and -S, which keep Python from loading the
+ * tracer (it starts from sitecustomize on PYTHONPATH).
+ */
+export function splitPythonCommand(words: readonly string[]): PythonCommand {
+  const flags: string[] = [];
+  let i = 0;
+  for (; i < words.length; i++) {
+    const word = words[i];
+    if (word === '--') {
+      i++;
+      break;
+    }
+    if (!word.startsWith('-') || word === '-') break;
+    flags.push(word);
+    if (word.startsWith('--')) {
+      if (word === '--check-hash-based-pycs' && i + 1 < words.length) flags.push(words[++i]);
+      continue;
+    }
+    for (let at = 1; at < word.length; at++) {
+      const letter = word[at];
+      if (letter === 'm' || letter === 'c')
+        throw new ValidationError('command', 'expected `python [options] script.py [args]`: -m and -c are not traced');
+      if ('EIS'.includes(letter))
+        throw new ValidationError('command', `python -${letter} would not load the tracer: leave it out`);
+      if (letter === 'X' || letter === 'W') {
+        // The value is the rest of this word, or the next word.
+        if (at === word.length - 1 && i + 1 < words.length) flags.push(words[++i]);
+        break;
+      }
+    }
+  }
+  const script = words[i];
+  if (script === undefined || script === '-')
+    throw new ValidationError('command', 'expected `python [options] script.py [args]`: no script file given');
+  return { flags, script, args: words.slice(i + 1) };
 }

@@ -37,6 +37,10 @@ describe('kitchen CLI', () => {
     const syntax = kitchen('trace', '--', 'python3', resolve('tests/python/scripts/syntax_error.py'));
     expect(syntax.status).toBe(1);
     expect(syntax.stderr).toContain('SyntaxError');
+    // Python's own options go before the script, as they would on the command line.
+    const dev = kitchen('trace', '--', 'python3', '-X', 'dev', resolve('tests/python/scripts/exits.py'), '3');
+    expect(dev.status).toBe(3);
+    expect(dev.stdout).toBe('exiting with 3\n');
     const module = kitchen('trace', '--', 'python3', '-m', 'http.server');
     expect(module.status).toBe(2);
     expect(module.stderr).toContain('-m and -c are not traced');

@@ -235,14 +235,17 @@ describe('tracing Python', () => {
     // so the two must agree for every start method (a forked child is often heard before its parent).
     const python = await findPython(null);
     const spawns: { key: string; name: string; parent: string | null }[] = [];
+    const ends: string[] = [];
     const server = await startRecordServer(
       (raw) => {
         const record = raw as {
           t?: string;
           kind?: string;
+          lane?: string;
           parent: string | null;
           lanes?: { key: string; name: string }[];
         };
+        if (record.t === 'done' || record.t === 'exit') ends.push(`${record.t} ${record.lane}`);
         if (record.t === 'spawn' && record.kind === 'process')
           for (const l of record.lanes ?? []) spawns.push({ key: l.key, name: l.name, parent: record.parent });
       },
@@ -250,19 +253,15 @@ describe('tracing Python', () => {
     );
     try {
       const dir = await preparedTracerDir(python, resolve(import.meta.dirname, '../../resources/python'));
-      const child = spawn(
-        python.executable,
-        ['-m', 'kitchen_tracer', script('start_methods.py'), 'fork', 'spawn', 'forkserver'],
-        {
-          stdio: 'ignore',
-          env: {
-            ...process.env,
-            PYTHONPATH: dir,
-            KITCHEN_TRACE_SOCKET: server.address,
-            KITCHEN_T0_NS: process.hrtime.bigint().toString(),
-          },
+      const child = spawn(python.executable, [script('start_methods.py'), 'fork', 'spawn', 'forkserver'], {
+        stdio: 'ignore',
+        env: {
+          ...process.env,
+          PYTHONPATH: dir,
+          KITCHEN_TRACE_SOCKET: server.address,
+          KITCHEN_T0_NS: process.hrtime.bigint().toString(),
         },
-      );
+      });
       expect(await new Promise((ok) => child.once('exit', ok))).toBe(0);
       for (let i = 0; i < 200 && server.open() > 0; i++) await new Promise((ok) => setTimeout(ok, 10));
     } finally {
@@ -274,7 +273,13 @@ describe('tracing Python', () => {
       // always first): every announcement carries the same name and the same parent.
       expect(said.map((s) => s.name)).toEqual(Array(method === 'fork' ? 1 : 2).fill(`via-${method}`));
       expect(new Set(said.map((s) => s.parent)).size).toBe(1);
+      // Its work is done once, and it exits once (the child says both as its Process ends).
+      const key = said[0].key;
+      expect(ends.filter((e) => e.endsWith(` ${key}`))).toEqual([`done ${key}`, `exit ${key}`]);
     }
+    // The script's own process is done once too (its exit is the engine's to see).
+    const main = spawns.find((s) => s.name === 'via-fork')?.parent;
+    expect(ends.filter((e) => e === `done ${main}`)).toHaveLength(1);
   });
 
   test('a forked child is seen to end when it does, not when its parent does', async () => {
@@ -317,9 +322,9 @@ describe('tracing Python', () => {
     expect(timeline.instants.find((i) => i.text === 'about to fail')?.laneId).toBe(saucier.info.laneId);
   });
 
-  test('outside the engine the tracer module just runs the script, exit code and all', async () => {
+  test('outside the engine the tracer leaves the script alone, exit code and all', async () => {
     const python = await findPython(null);
-    const result = spawnSync(python.executable, ['-m', 'kitchen_tracer', script('exits.py'), '3'], {
+    const result = spawnSync(python.executable, [script('exits.py'), '3'], {
       encoding: 'utf8',
       env: {
         ...process.env,

@@ -4,63 +4,17 @@ Windows), never mixed into the script's stdout or stderr."""
 
 import os
 import sys
-import time
 import _socket
 import _thread
 
 try:
-    # The C string encoder behind json, without importing json (and re): start-up stays short.
-    from _json import encode_basestring as _quote
+    # A JSON string, by the C encoder behind json, without importing json (and re): start-up stays
+    # short. A lone surrogate passes through and becomes "?" when the line is encoded.
+    from _json import encode_basestring as quote
 except ImportError:  # pragma: no cover - every CPython has _json
-    from json.encoder import py_encode_basestring as _quote
+    from json.encoder import py_encode_basestring as quote
 
-_perf_counter_ns = time.perf_counter_ns
-
-
-def _dumps(value):
-    """JSON for the tracer's records: dicts, lists, strings, numbers, booleans, None.
-
-    A flat record takes one call, not one per field: in a freshly forked child
-    every function's first call copies the pages it touches, which is slow.
-    """
-    kind = type(value)
-    if kind is dict:
-        parts = []
-        for key, item in value.items():
-            t = type(item)
-            if item is None:
-                text = "null"
-            elif t is str:
-                text = _quote(item)
-            elif t is float or t is int:
-                text = repr(item)
-            elif item is True:
-                text = "true"
-            elif item is False:
-                text = "false"
-            else:
-                text = _dumps(item)
-            parts.append(_quote(key) + ":" + text)
-        return "{" + ",".join(parts) + "}"
-    if value is None:
-        return "null"
-    if value is True:
-        return "true"
-    if value is False:
-        return "false"
-    if kind is str:
-        return _quote(value)
-    if isinstance(value, int):
-        return repr(int(value))  # an IntEnum's repr is not JSON
-    if isinstance(value, float):
-        return repr(float(value))
-    if isinstance(value, str):
-        return _quote(value)
-    if isinstance(value, dict):
-        return _dumps(dict(value))
-    if isinstance(value, (list, tuple)):
-        return "[" + ",".join([_dumps(v) for v in value]) + "]"
-    return _quote(str(value))
+_write = os.write
 
 # Texts are cut so no record gets long; the engine refuses longer ones anyway.
 MAX_TEXT = 2000
@@ -68,57 +22,53 @@ MAX_TEXT = 2000
 
 class Channel:
     """A connection to the engine. Sends are whole lines under a lock, so
-    threads never interleave; after a fork the child opens its own."""
+    threads never interleave; a forked child takes over the one its parent
+    opened for it just before the fork (see tracer.patch_fork)."""
 
     def __init__(self, address, t0_ns):
         self.address = address
+        # The run's zero: a record's time is (time.perf_counter_ns() - t0_ns) / 1000 microseconds, on
+        # the clock the engine reads (CLOCK_MONOTONIC on Linux).
         self.t0_ns = t0_ns
         self.lock = _thread.allocate_lock()
         self.broken = False
-        self._write = self._connect()
-
-    def _connect(self):
+        self._pipe = None
+        self.fd = None
         if sys.platform == "win32":
-            pipe = open(self.address, "wb", buffering=0)
-            return pipe.write
+            self._pipe = open(address, "wb", buffering=0)
+        else:
+            self.connect()
+
+    def connect(self):
+        """Opens a new connection to the engine on this object (a spare's, before each fork)."""
         # The C-level socket type: the tracer patches the Python socket class
         # and must not trace its own sends.
         sock = _socket.socket(_socket.AF_UNIX, _socket.SOCK_STREAM)
-        sock.connect(self.address)
-        self._sock = sock
-        return sock.sendall
+        try:
+            sock.connect(self.address)
+        except OSError:
+            sock.close()
+            raise
+        # A bare descriptor (close-on-exec, as Python makes them): right after a fork,
+        # writing to it or closing it touches few objects, and no socket object is
+        # left to close it again behind the script's back.
+        self.fd = sock.detach()
+        self.broken = False
 
-    def spare(self):
-        """A second connection, made by a parent just before it forks: the child takes it over.
-
-        After a fork every page the child writes to is copied, which makes each
-        step there slow; a connection made beforehand costs the child nothing.
-        """
-        return Channel(self.address, self.t0_ns)
-
-    def close(self):
-        """Closes this process's copy of the connection (the other end sees it close once no process holds it)."""
-        self.broken = True
-        sock = getattr(self, "_sock", None)
-        if sock is not None:
-            try:
-                sock.close()
-            except OSError:
-                pass
-
-    def now_us(self):
-        """Microseconds since the run's zero, on the clock the engine reads (CLOCK_MONOTONIC on Linux)."""
-        return (_perf_counter_ns() - self.t0_ns) / 1000
-
-    def send(self, *records):
-        """Sends the records as one write: a new process's first records cost one system call, not two."""
+    def write(self, lines):
+        """Sends whole JSON lines as one write: a new process's first records cost one system call, not two."""
         if self.broken:
             return
         # A lone surrogate (a thread named from undecodable bytes) must not raise inside the script.
-        data = ("\n".join([_dumps(record) for record in records]) + "\n").encode("utf-8", "replace")
+        data = lines.encode("utf-8", "replace")
         with self.lock:
             try:
-                self._write(data)
+                if self._pipe is not None:
+                    self._pipe.write(data)
+                    return
+                while data:
+                    # A blocking socket takes it all in one write unless a signal cuts in.
+                    data = data[_write(self.fd, data) :]
             except OSError:
                 # The engine went away (stopped run): keep the script running untraced.
                 self.broken = True

@@ -13,30 +13,56 @@ import threading
 import time
 import _thread
 
-from .channel import clip
+from .channel import MAX_TEXT, Channel, clip, quote
 
+_ns = time.perf_counter_ns
+_getpid = os.getpid
+_close = os.close
 _local = threading.local()
-_state = {"channel": None, "pid": None, "prints": 0, "next_task": 0, "starting": None}
+# Every key is here from the start: a dict that grows after a fork reallocates (see "records").
+_state = {
+    "channel": None,  # this process's connection to the engine (None: untraced)
+    "pid": None,  # the pid the tracer was installed in
+    "prints": 0,  # lines printed by this process
+    "next_task": 0,  # asyncio tasks made by this process
+    "starting": None,  # (thread ident, name, parent lane, time) while a multiprocessing Process starts
+    "started": None,
+    "announce_at_bootstrap": False,
+    "done_pid": None,  # the process that has said its work is done
+    "spare": None,  # the channel object a forked child takes over (see patch_fork)
+    "fork_channel": None,
+    "fork_spawned": None,
+    "parent_channel": None,
+}
 
 # Past this many printed lines a process stops drawing them (they are still printed).
 MAX_PRINTS = 5000
 MAX_PARTIAL = 10000
 
 
-def channel():
-    return _state["channel"]
-
-
-def send(*records):
-    ch = _state["channel"]
-    if ch is not None:
-        ch.send(*records)
-
-
 def now_us():
     ch = _state["channel"]
-    # Untraced (python -m kitchen_tracer outside the engine): records go nowhere, stamps do not matter.
-    return ch.now_us() if ch is not None else 0.0
+    # Untraced (no engine): records go nowhere, stamps do not matter.
+    return (_ns() - ch.t0_ns) / 1000 if ch is not None else 0.0
+
+
+# --- records -----------------------------------------------------------------
+#
+# Each record is one JSON line, formatted from a template by one function.
+# After a fork, parent and child alike take a page fault (and on some VMs a
+# slow page copy, ~20-60 us) for each page they first write to, and a call
+# writes to the pages of every function and object it uses: so the paths that
+# run around forks (waits, prints, a child's start and end) call few functions
+# and build no dicts. Lane keys (p<pid>, p<pid>t<tid>, p<pid>a<n>) and state
+# names are the tracer's own and need no escaping; every other text goes
+# through quote().
+
+_SPAWN = '{"t":"spawn","parent":"%s","kind":"%s","lanes":[{"key":"%s","name":%s}],"pid":%s,"tsUs":%.3f}\n'
+_READY = '{"t":"ready","lane":"%s","pid":%d,"tid":%d,"tsUs":%.3f}\n'
+_STATE = '{"t":"state","lane":"%s","state":"%s","detail":%s,"cpuUs":null,"tsUs":%.3f}\n'
+_DONE = '{"t":"done","lane":"%s","soloUs":null,"error":%s,"tsUs":%.3f}\n'
+_EXIT = '{"t":"exit","lane":"%s","code":%d,"signal":null,"tsUs":%.3f}\n'
+_PRINT = '{"t":"print","lane":"%s","text":%s,"tsUs":%.3f}\n'
 
 
 # --- lanes -----------------------------------------------------------------
@@ -66,39 +92,43 @@ def current_key():
 
 
 def state(key, name, detail=None, ts=None):
-    send({"t": "state", "lane": key, "state": name, "detail": detail, "cpuUs": None, "tsUs": now_us() if ts is None else ts})
-
-
-def ready_record(key, ts=None):
-    return {"t": "ready", "lane": key, "pid": os.getpid(), "tid": threading.get_native_id(), "tsUs": now_us() if ts is None else ts}
+    ch = _state["channel"]
+    if ch is not None:
+        ts = (_ns() - ch.t0_ns) / 1000 if ts is None else ts
+        ch.write(_STATE % (key, name, "null" if detail is None else quote(detail), ts))
 
 
 def ready(key, ts=None):
-    send(ready_record(key, ts))
-
-
-def spawn_record(parent, kind, key, name, pid=None, ts=None):
-    return {
-        "t": "spawn",
-        "parent": parent,
-        "kind": kind,
-        "lanes": [{"key": key, "name": clip(name)[:120]}],
-        "pid": pid,
-        "tsUs": now_us() if ts is None else ts,
-    }
+    ch = _state["channel"]
+    if ch is not None:
+        ts = (_ns() - ch.t0_ns) / 1000 if ts is None else ts
+        ch.write(_READY % (key, _getpid(), threading.get_native_id(), ts))
 
 
 def spawn(parent, kind, key, name, pid=None, ts=None):
-    send(spawn_record(parent, kind, key, name, pid, ts))
+    ch = _state["channel"]
+    if ch is not None:
+        ts = (_ns() - ch.t0_ns) / 1000 if ts is None else ts
+        ch.write(_SPAWN % (parent, kind, key, quote(name[:120]), "null" if pid is None else pid, ts))
 
 
-def done_record(key, error=None):
-    # How long a traced lane's work would take alone is not known: soloUs stays null.
-    return {"t": "done", "lane": key, "soloUs": None, "error": None if error is None else clip(error)[:4000], "tsUs": now_us()}
+def done(key, error=None, code=None):
+    """The lane's work is over (with an error, or an exit code too for a process that reports its own)."""
+    ch = _state["channel"]
+    if ch is not None:
+        ts = (_ns() - ch.t0_ns) / 1000
+        # How long a traced lane's work would take alone is not known: soloUs stays null.
+        text = _DONE % (key, "null" if error is None else quote(clip(error)), ts)
+        if code is not None:
+            # %d: an int subclass (an IntEnum exit code) is written as its number.
+            text += _EXIT % (key, code, ts)
+        ch.write(text)
 
 
-def done(key, error=None):
-    send(done_record(key, error))
+def exited(key, code):
+    ch = _state["channel"]
+    if ch is not None:
+        ch.write(_EXIT % (key, code, (_ns() - ch.t0_ns) / 1000))
 
 
 def describe_error(exc_type, exc_value, exc_traceback):
@@ -106,77 +136,88 @@ def describe_error(exc_type, exc_value, exc_traceback):
     import traceback
 
     text = "".join(traceback.format_exception(exc_type, exc_value, exc_traceback))
-    last = "".join(traceback.format_exception_only(exc_type, exc_value)).strip()
-    return last + "\n" + text
-
-
-def exit_record(key, code):
-    return {"t": "exit", "lane": key, "code": code, "signal": None, "tsUs": now_us()}
-
-
-def exited(key, code):
-    send(exit_record(key, code))
+    only = traceback.format_exception_only(exc_type, exc_value)
+    # A SyntaxError's lines start with where it is (indented); its own line comes after.
+    head = next((line for line in only if not line.startswith(" ")), only[-1])
+    return head.strip() + "\n" + text
 
 
 # --- known waits -------------------------------------------------------------
 
 
-def _stack():
-    stack = getattr(_local, "waits", None)
-    if stack is None:
-        stack = _local.waits = []
-    return stack
+def _enter(kind, detail):
+    """The calling lane starts a call that may wait: it is `kind` while inside.
 
-
-class Wait:
-    """A call that may wait: the lane is `waiting` or `blocked` while inside.
     Nested waits (a queue.get inside which a Condition waits) keep the
     outermost label. Inside an asyncio task's slice, a wait holds the event
-    loop: the task is `blocking` for that time."""
+    loop: the task is `blocking` for that time.
+    """
+    local = _local
+    depth = getattr(local, "depth", 0)
+    local.depth = depth + 1
+    ch = _state["channel"]
+    if depth or ch is None:
+        return
+    ts = (_ns() - ch.t0_ns) / 1000
+    text = _STATE % (thread_key(), kind, quote(detail), ts)
+    task = getattr(local, "task_key", None)
+    if task is not None:
+        text += _STATE % (task, "blocking", quote("%s holds the event loop" % detail), ts)
+    ch.write(text)
 
-    __slots__ = ("kind", "detail")
 
-    def __init__(self, kind, detail):
-        self.kind = kind
-        self.detail = detail
-
-    def __enter__(self):
-        stack = _stack()
-        stack.append(self)
-        if len(stack) == 1 and _state["channel"] is not None:
-            ts = now_us()
-            state(thread_key(), self.kind, self.detail, ts)
-            task = getattr(_local, "task_key", None)
-            if task is not None:
-                state(task, "blocking", "%s holds the event loop" % self.detail, ts)
-
-    def __exit__(self, *exc):
-        stack = _stack()
-        stack.pop()
-        if not stack and _state["channel"] is not None:
-            ts = now_us()
-            state(thread_key(), "running", None, ts)
-            task = getattr(_local, "task_key", None)
-            if task is not None:
-                state(task, "running", None, ts)
-        return False
+def _leave():
+    """The call that _enter announced has returned (or raised)."""
+    local = _local
+    # (Never below 0: a fork inside a wait leaves the child without the count.)
+    depth = getattr(local, "depth", 1) - 1
+    local.depth = depth if depth > 0 else 0
+    ch = _state["channel"]
+    if depth > 0 or ch is None:
+        return
+    ts = (_ns() - ch.t0_ns) / 1000
+    text = _STATE % (thread_key(), "running", "null", ts)
+    task = getattr(local, "task_key", None)
+    if task is not None:
+        text += _STATE % (task, "running", "null", ts)
+    ch.write(text)
 
 
 def _waits(kind, label):
-    """Wraps a function: the calling lane is `kind` while it runs."""
+    """Wraps a function: the calling lane is `kind` (with the label) while it runs."""
 
     def wrap(fn):
         def traced(*args, **kwargs):
-            with Wait(kind, label(*args, **kwargs) if callable(label) else label):
+            _enter(kind, label)
+            try:
                 return fn(*args, **kwargs)
+            finally:
+                _leave()
 
-        traced.__name__ = getattr(fn, "__name__", "traced")
-        traced.__qualname__ = getattr(fn, "__qualname__", traced.__name__)
-        traced.__doc__ = getattr(fn, "__doc__", None)
-        traced.__wrapped__ = fn
-        return traced
+        return _like(traced, fn)
 
     return wrap
+
+
+def _joins(fn):
+    """Wraps Thread.join or Process.join: the calling lane is blocked on the named thread or process."""
+
+    def join(self, timeout=None):
+        _enter("blocked", "join(%s)" % getattr(self, "name", "thread"))
+        try:
+            return fn(self, timeout)
+        finally:
+            _leave()
+
+    return _like(join, fn)
+
+
+def _like(wrapper, fn):
+    wrapper.__name__ = getattr(fn, "__name__", "traced")
+    wrapper.__qualname__ = getattr(fn, "__qualname__", wrapper.__name__)
+    wrapper.__doc__ = getattr(fn, "__doc__", None)
+    wrapper.__wrapped__ = fn
+    return wrapper
 
 
 def _blocks(timeout):
@@ -199,8 +240,11 @@ class TracedLock:
             return True
         if not blocking:
             return False
-        with Wait("blocked", self._label):
+        _enter("blocked", self._label)
+        try:
             return self._lock.acquire(True, timeout)
+        finally:
+            _leave()
 
     __enter__ = acquire
 
@@ -239,8 +283,11 @@ class TracedRLock(TracedLock):
         return self._lock._release_save()
 
     def _acquire_restore(self, state_):
-        with Wait("blocked", self._label):
+        _enter("blocked", self._label)
+        try:
             return self._lock._acquire_restore(state_)
+        finally:
+            _leave()
 
     def locked(self):
         return self._lock._is_owned()
@@ -257,15 +304,11 @@ def _patch(owner, name, make):
     setattr(owner, name, make(original))
 
 
-def _thread_name(t):
-    return "join(%s)" % getattr(t, "name", "thread")
-
-
 def patch_threading():
     _original["RLock"] = threading.RLock
     threading.Lock = TracedLock
     threading.RLock = TracedRLock
-    _patch(threading.Thread, "join", _waits("blocked", lambda self, timeout=None: _thread_name(self)))
+    _patch(threading.Thread, "join", _joins)
     _patch(threading.Condition, "wait", _waits("blocked", "Condition.wait()"))
     event_wait = threading.Event.wait
     traced_event_wait = _waits("blocked", "Event.wait()")(event_wait)
@@ -277,10 +320,13 @@ def patch_threading():
     original_bootstrap = threading.Thread._bootstrap_inner
 
     def start(self):
-        self._kitchen_spawn = (thread_key(), now_us() if _state["channel"] is not None else 0)
+        self._kitchen_spawn = (thread_key(), now_us())
         # start() waits until the new thread runs: label that wait as what it is.
-        with Wait("blocked", "Thread.start()"):
+        _enter("blocked", "Thread.start()")
+        try:
             return original_start(self)
+        finally:
+            _leave()
 
     def bootstrap_inner(self):
         parent, spawned = getattr(self, "_kitchen_spawn", (process_key(), None))
@@ -294,9 +340,8 @@ def patch_threading():
         try:
             original_bootstrap(self)
         finally:
-            if _state["channel"] is not None:
-                done(key, getattr(_local, "error", None))
-                exited(key, 1 if getattr(_local, "error", None) else 0)
+            error = getattr(_local, "error", None)
+            done(key, error, 1 if error else 0)
 
     threading.Thread.start = start
     threading.Thread._bootstrap_inner = bootstrap_inner
@@ -312,27 +357,40 @@ def patch_threading():
 
 
 def patch_time():
-    _patch(time, "sleep", _waits("waiting", lambda secs: "time.sleep(%g)" % secs))
+    def make(fn):
+        def sleep(secs):
+            _enter("waiting", "time.sleep(%g)" % secs)
+            try:
+                return fn(secs)
+            finally:
+                _leave()
+
+        return _like(sleep, fn)
+
+    _patch(time, "sleep", make)
 
 
 def patch_queue(queue):
-    def label(verb):
-        return lambda self, block=True, timeout=None, *rest: "queue.%s()" % verb
-
     for cls in (queue.Queue,):
         original_get = cls.get
         original_put = cls.put
 
         def get(self, block=True, timeout=None, _get=original_get):
             if block and _blocks(timeout) and self.empty():
-                with Wait("waiting", "queue.get()"):
+                _enter("waiting", "queue.get()")
+                try:
                     return _get(self, block, timeout)
+                finally:
+                    _leave()
             return _get(self, block, timeout)
 
         def put(self, item, block=True, timeout=None, _put=original_put):
             if block and _blocks(timeout) and self.full():
-                with Wait("blocked", "queue.put() (queue full)"):
+                _enter("blocked", "queue.put() (queue full)")
+                try:
                     return _put(self, item, block, timeout)
+                finally:
+                    _leave()
             return _put(self, item, block, timeout)
 
         cls.get = get
@@ -340,14 +398,11 @@ def patch_queue(queue):
 
 
 def patch_socket(socket):
-    def sock_label(verb):
-        return lambda self, *a, **k: "socket.%s()" % verb
-
     for verb in ("accept", "recv", "recv_into", "recvfrom", "recvfrom_into", "connect", "sendall"):
         original = getattr(socket.socket, verb, None)
         if original is None:
             continue
-        waiting = _waits("waiting", sock_label(verb))(original)
+        waiting = _waits("waiting", "socket.%s()" % verb)(original)
 
         def method(self, *args, _original=original, _waiting=waiting, **kwargs):
             # Non-blocking sockets (asyncio's) never wait: no record, no cost.
@@ -364,8 +419,11 @@ def patch_select(select):
     def select_(rlist, wlist, xlist, timeout=None):
         if not _blocks(timeout):
             return original_select(rlist, wlist, xlist, timeout)
-        with Wait("waiting", "select()"):
+        _enter("waiting", "select()")
+        try:
             return original_select(rlist, wlist, xlist, timeout)
+        finally:
+            _leave()
 
     select.select = select_
 
@@ -378,8 +436,11 @@ def patch_selectors(selectors):
             def sel(self, timeout=None, _original=original):
                 if not _blocks(timeout):
                     return _original(self, timeout)
-                with Wait("waiting", "waiting for I/O or a timer (event loop idle)"):
+                _enter("waiting", "waiting for I/O or a timer (event loop idle)")
+                try:
                     return _original(self, timeout)
+                finally:
+                    _leave()
 
             cls.select = sel
 
@@ -398,26 +459,34 @@ class LineTap:
 
     def write(self, text):
         written = self._stream.write(text)
-        if _state["channel"] is not None and isinstance(text, str):
-            buffered = getattr(self._partial, "text", "") + text
-            *lines, rest = buffered.split("\n")
-            # A line that never ends (a progress bar) is kept to its last part.
-            self._partial.text = rest[-MAX_PARTIAL:]
-            for line in lines:
-                _print_record(line)
+        ch = _state["channel"]
+        if ch is None or not isinstance(text, str):
+            return written
+        partial = self._partial
+        *lines, rest = (getattr(partial, "text", "") + text).split("\n")
+        # A line that never ends (a progress bar) is kept to its last part.
+        partial.text = rest[-MAX_PARTIAL:]
+        if not lines:
+            return written
+        key = getattr(_local, "task_key", None) or thread_key()
+        ts = (_ns() - ch.t0_ns) / 1000
+        records = ""
+        for line in lines:
+            count = _state["prints"] = _state["prints"] + 1
+            if count > MAX_PRINTS:
+                break
+            if count == MAX_PRINTS:
+                line = "\u2026 more lines were printed; the chart shows the first %d" % MAX_PRINTS
+            line = line.rstrip("\r")
+            if len(line) > MAX_TEXT:
+                line = line[: MAX_TEXT - 1] + "\u2026"
+            records += _PRINT % (key, quote(line), ts)
+        if records:
+            ch.write(records)
         return written
 
     def __getattr__(self, name):
         return getattr(self._stream, name)
-
-
-def _print_record(line):
-    _state["prints"] += 1
-    count = _state["prints"]
-    if count > MAX_PRINTS:
-        return
-    text = line if count < MAX_PRINTS else "\u2026 more lines were printed; the chart shows the first %d" % MAX_PRINTS
-    send({"t": "print", "lane": current_key(), "text": clip(text.rstrip("\r")), "tsUs": now_us()})
 
 
 def patch_output():
@@ -463,9 +532,21 @@ def announce_process(spawned_us=None, name=None, parent=None):
     one, or one forked by the forkserver, announces itself then, so its lane
     never carries a placeholder name that its parent's announcement would lose to.
     """
-    key = process_key()
-    spawned = spawn_record(parent or process_key(os.getppid()), "process", key, name or _process_name(), os.getpid(), spawned_us)
-    send(spawned, ready_record(key))
+    ch = _state["channel"]
+    if ch is None:
+        return
+    pid = _getpid()
+    key = "p%d" % pid
+    ts = (_ns() - ch.t0_ns) / 1000
+    spawned = _SPAWN % (
+        parent or "p%d" % os.getppid(),
+        "process",
+        key,
+        quote((name or _process_name())[:120]),
+        pid,
+        ts if spawned_us is None else spawned_us,
+    )
+    ch.write(spawned + _READY % (key, pid, threading.get_native_id(), ts))
 
 
 def announce_at_start():
@@ -474,6 +555,24 @@ def announce_at_start():
         _state["announce_at_bootstrap"] = True
     else:
         announce_process()
+    # The script runs as `python script.py` would run it, untouched: its lane's work is done once its
+    # last line has run or it has raised (Python has printed the traceback by then), before Python
+    # waits for its other threads. Threads, exit code and os._exit are the engine's to see.
+    register = getattr(threading, "_register_atexit", None)  # 3.9+; atexit comes after the threads
+    if register is None:
+        import atexit
+
+        register = atexit.register
+    register(_interpreter_done)
+
+
+def _interpreter_done():
+    if _state["done_pid"] == os.getpid() or _state["channel"] is None:
+        return  # a multiprocessing child has said so already
+    _state["done_pid"] = os.getpid()
+    # Set by Python as it reports an uncaught exception (sys.last_exc from 3.12).
+    err = getattr(sys, "last_exc", None) or getattr(sys, "last_value", None)
+    done(process_key(), None if err is None else describe_error(type(err), err, err.__traceback__))
 
 
 def patch_subprocess(subprocess):
@@ -496,7 +595,7 @@ def patch_subprocess(subprocess):
         def handle_exitstatus(self, *args, **kwargs):
             result = original_handle(self, *args, **kwargs)
             if self.returncode is not None:
-                send({"t": "exit", "lane": process_key(self.pid), "code": self.returncode, "signal": None, "tsUs": now_us()})
+                exited(process_key(self.pid), self.returncode)
             return result
 
         subprocess.Popen._handle_exitstatus = handle_exitstatus
@@ -521,16 +620,19 @@ def patch_mp_process(mp_process):
             spawn(current_key(), "process", process_key(self.pid), self.name, self.pid, ts)
 
     mp_process.BaseProcess.start = start
-    _patch(mp_process.BaseProcess, "join", _waits("blocked", lambda self, timeout=None: "join(%s)" % self.name))
+    _patch(mp_process.BaseProcess, "join", _joins)
 
     original_bootstrap = mp_process.BaseProcess._bootstrap
 
     def bootstrap(self, *args, **kwargs):
-        if _state.pop("announce_at_bootstrap", False):
+        # This says when the child's work is done, with its exit code (so the interpreter does not
+        # when Process._bootstrap shuts threading down).
+        pid = _state["done_pid"] = _getpid()
+        if _state["announce_at_bootstrap"]:
+            _state["announce_at_bootstrap"] = False
             announce_process(None, self.name, process_key(getattr(self, "_parent_pid", None) or os.getppid()))
         code = original_bootstrap(self, *args, **kwargs)
-        key = process_key()
-        send(done_record(key), exit_record(key, code))
+        done("p%d" % pid, None, code)
         return code
 
     mp_process.BaseProcess._bootstrap = bootstrap
@@ -550,15 +652,22 @@ def patch_futures(futures_base):
     _patch(futures_base, "wait", _waits("blocked", "concurrent.futures.wait()"))
 
 
-def _spare_channel(ch):
+def _quietly_close(fd):
     try:
-        return ch.spare()
+        _close(fd)
     except OSError:
-        return None
+        pass  # the script closed it already (daemons close every descriptor)
 
 
 def patch_fork():
-    """A forked child gets a connection of its own, made by its parent just before the fork."""
+    """A forked child gets a connection of its own, made by its parent just before the fork.
+
+    Right after a fork, every page either process first writes to faults (see
+    "records"), and so does freeing an object made before it. So the hooks
+    below allocate nothing and free nothing: the parent keeps one spare
+    channel object and opens a new connection on it before each fork, and the
+    child keeps what it no longer needs.
+    """
     if not hasattr(os, "register_at_fork"):
         return  # Windows: no fork()
 
@@ -566,31 +675,53 @@ def patch_fork():
         ch = _state["channel"]
         if ch is None:
             return
-        _state["fork_spawned"] = now_us()
+        _state["fork_spawned"] = (_ns() - ch.t0_ns) / 1000
         # No engine to talk to any more (a stopped run): the child stays untraced, without trying.
-        _state["fork_channel"] = None if ch.broken else _spare_channel(ch)
+        spare = None
+        if not ch.broken:
+            spare = _state["spare"]
+            try:
+                if spare is None:
+                    spare = _state["spare"] = Channel(ch.address, ch.t0_ns)  # connects
+                else:
+                    spare.connect()
+            except OSError:
+                spare = None  # the child goes untraced
+        _state["fork_channel"] = spare
 
     def after_fork_in_parent():
-        spare = _state.pop("fork_channel", None)
+        spare = _state["fork_channel"]
         if spare is not None:
-            spare.close()
+            # The child's connection is the child's: were it left open here, the engine would not see the child end.
+            spare.broken = True
+            _quietly_close(spare.fd)
 
     def after_fork_in_child():
         ch = _state["channel"]
         if ch is None:
             return
-        engine_gone = ch.broken
         # The parent's connection is the parent's: were it left open here, the engine would not see the parent end.
-        ch.close()
-        spare = _state.pop("fork_channel", None)
-        if spare is None and not engine_gone:
-            spare = _spare_channel(ch)
+        ch.broken = True
+        _quietly_close(ch.fd)
+        spare = _state["fork_channel"]
         _state["channel"] = spare
+        # Kept, not freed: the parent's channel, and the spare, which is this process's channel now.
+        _state["parent_channel"] = ch
+        _state["spare"] = None
         if spare is None:
             return
         _state["prints"] = 0
-        _local.__dict__.clear()
-        starting, _state["starting"] = _state.get("starting"), None
+        local = _local
+        # This thread is the process's main thread now, in no asyncio task's slice and in no wait.
+        local.pid = pid = _getpid()
+        local.key = "p%d" % pid
+        if getattr(local, "task_key", None) is not None:
+            local.task_key = None
+        if getattr(local, "depth", 0):
+            local.depth = 0
+        starting = _state["starting"]
+        if starting is not None:
+            _state["starting"], _state["started"] = None, starting  # (kept, not freed)
         if starting is not None and starting[0] == threading.get_ident():
             _, name, parent, ts = starting
             announce_process(ts, name, parent)
@@ -598,7 +729,7 @@ def patch_fork():
             # The forkserver forks only multiprocessing children: each is named when it bootstraps.
             _state["announce_at_bootstrap"] = True
         else:
-            announce_process(_state.get("fork_spawned"))
+            announce_process(_state["fork_spawned"])
 
     os.register_at_fork(before=before_fork, after_in_parent=after_fork_in_parent, after_in_child=after_fork_in_child)
 

@@ -16,7 +16,7 @@ import { preparedTracerDir } from './tracer-dir';
 /** A script to run under the tracer. */
 export interface ScriptSpec {
   readonly python: PythonInfo;
-  /** Options for the interpreter itself, before `-m kitchen_tracer` (e.g. `-X dev`). */
+  /** Options for the interpreter itself, before the script (e.g. `-X dev`). */
   readonly interpreterArgs: readonly string[];
   readonly script: string;
   readonly args: readonly string[];
@@ -113,9 +113,10 @@ export class PythonSource implements RunSource {
     const tracerDir = await preparedTracerDir(this.spec.python, this.spec.tracerDir);
     await samplerUp;
     const spawnedUs = sink.nowUs();
+    // `python script.py` as the user would type it: the tracer starts from sitecustomize (PYTHONPATH).
     const child = spawn(
       this.spec.python.executable,
-      [...this.spec.interpreterArgs, '-m', 'kitchen_tracer', this.spec.script, ...this.spec.args],
+      [...this.spec.interpreterArgs, this.spec.script, ...this.spec.args],
       {
         cwd: this.spec.cwd,
         detached: process.platform !== 'win32',
