@@ -180,6 +180,7 @@ if (python) {
     join(root, 'bench/python/call_heavy.py'),
   ];
   const PY_REPEAT = Math.max(REPEAT, 21);
+  /** @type {number[]} */
   const hz = [];
   /** The script's own life under `kitchen trace`: its main process lane, from spawn to exit. */
   const tracedMs = (/** @type {string} */ path, /** @type {NodeJS.ProcessEnv} */ env) => {
@@ -200,29 +201,76 @@ if (python) {
   };
   for (const script of cases) {
     const path = script.startsWith('/') ? script : join(lessons, script);
+    /** @type {number[]} */
     const plain = [];
+    /** @type {number[]} */
     const traced = [];
+    /** @type {number[]} */
     const alone = [];
-    // The three kinds of run take turns, so a slow spell of this shared machine hits all of them alike.
-    // "Alone" turns the OS sampler off: the tracer's own cost. "Traced" is what the app does by default.
-    for (let i = 0; i < PY_REPEAT; i++) {
-      const t = performance.now();
-      spawnSync(python, [path], { cwd: lessons, stdio: 'ignore' });
-      plain.push(performance.now() - t);
-      alone.push(tracedMs(path, { KITCHEN_SAMPLE_US: '0' }).ms);
-      const full = tracedMs(path, {});
-      traced.push(full.ms);
-      if (full.hz) hz.push(full.hz);
-    }
+    // The three kinds of run take turns, so a slow spell of this shared machine hits all of them alike,
+    // in an order that rotates, so none always follows the same one (on this VM a run is faster or
+    // slower after a sampled one). "Alone" turns the OS sampler off: the tracer's own cost. "Traced" is
+    // what the app does by default.
+    const kinds = [
+      () => {
+        const t = performance.now();
+        spawnSync(python, [path], { cwd: lessons, stdio: 'ignore' });
+        plain.push(performance.now() - t);
+      },
+      () => alone.push(tracedMs(path, { KITCHEN_SAMPLE_US: '0' }).ms),
+      () => {
+        const full = tracedMs(path, {});
+        traced.push(full.ms);
+        if (full.hz) hz.push(full.hz);
+      },
+    ];
+    for (let i = 0; i < PY_REPEAT; i++) for (let k = 0; k < 3; k++) kinds[(i + k) % 3]();
+    // Each turn's traced run over the same turn's untraced one: drift between turns cancels out. The
+    // median of those ratios, and the middle half of them (how far to trust it).
+    /** @param {number[]} runs */
+    const ratios = (runs) => {
+      const r = runs.map((ms, i) => ms / plain[i]).sort((a, b) => a - b);
+      const at = (/** @type {number} */ q) => r[Math.round(q * (r.length - 1))].toFixed(3);
+      return `${at(0.5)}× (middle half ${at(0.25)}–${at(0.75)})`;
+    };
     rows.push([
       `tracer overhead: ${script.split('/').pop()}`,
-      `tracer ${(median(alone) / median(plain)).toFixed(3)}× the untraced run (sampler off); ` +
-        `tracer and 1 kHz sampler ${(median(traced) / median(plain)).toFixed(3)}× ` +
-        `(${median(plain).toFixed(0)} → ${median(alone).toFixed(0)} / ${median(traced).toFixed(0)} ms wall; ` +
-        `untraced runs alone vary ±${spread(plain).toFixed(0)}%)`,
+      `tracer ${ratios(alone)} the untraced run (sampler off); tracer and 1 kHz sampler ${ratios(traced)}; ` +
+        `${median(plain).toFixed(0)} → ${median(alone).toFixed(0)} / ${median(traced).toFixed(0)} ms wall; ` +
+        `untraced runs alone vary ±${spread(plain).toFixed(0)}%`,
     ]);
   }
   rows.push(['OS scheduler sampling rate (Linux /proc)', `median ${median(hz)} Hz over ${hz.length} traced runs`]);
+
+  // What the tracer costs around fork(): page faults and CPU per forked child, and the parent's faults per fork.
+  const forks = join(root, 'bench/python/fork_children.py');
+  /** @param {string[]} command @param {NodeJS.ProcessEnv} env */
+  const forkCost = (command, env) => {
+    const result = spawnSync(command[0], command.slice(1), {
+      cwd: lessons,
+      encoding: 'utf8',
+      stdio: ['ignore', 'ignore', 'pipe'],
+      env: { ...process.env, ...env },
+    });
+    const m = /FORKS child-faults (\S+) child-cpu-ms (\S+) parent-faults (\S+)/.exec(result.stderr ?? '');
+    return m ? { faults: Number(m[1]), cpu: Number(m[2]), parent: Number(m[3]) } : null;
+  };
+  /** @type {({ faults: number, cpu: number, parent: number } | null)[]} */
+  const plainForks = [];
+  /** @type {({ faults: number, cpu: number, parent: number } | null)[]} */
+  const tracedForks = [];
+  for (let i = 0; i < REPEAT; i++) {
+    plainForks.push(forkCost([python, forks], {}));
+    tracedForks.push(forkCost([process.execPath, cli, 'trace', '--', python, forks], { KITCHEN_SAMPLE_US: '0' }));
+  }
+  /** @param {({faults: number, cpu: number, parent: number} | null)[]} runs @param {'faults' | 'cpu' | 'parent'} key */
+  const mid = (runs, key) => median(runs.flatMap((r) => (r ? [r[key]] : [])));
+  rows.push([
+    'per forked child (20 multiprocessing children, sampler off)',
+    `page faults ${mid(plainForks, 'faults').toFixed(0)} untraced → ${mid(tracedForks, 'faults').toFixed(0)} traced; ` +
+      `CPU ${mid(plainForks, 'cpu').toFixed(1)} → ${mid(tracedForks, 'cpu').toFixed(1)} ms; ` +
+      `the parent's page faults per fork ${mid(plainForks, 'parent').toFixed(0)} → ${mid(tracedForks, 'parent').toFixed(0)}`,
+  ]);
 
   for (const scenario of ['py-threads-cpu', 'py-processes-cpu']) {
     const runs = Array.from({ length: REPEAT }, () => trace(scenario, {}));

@@ -205,6 +205,20 @@ describe('tracing Python', () => {
     ).toEqual([]);
   });
 
+  test('two threads forking at once: every child is traced, with its own name, and ends', async () => {
+    const { timeline, ended } = await trace('forks_from_threads.py');
+    expect(ended.reason).toBe('completed');
+    const names = timeline.lanes.filter((l) => l.info.kind === 'process' && l.info.parentLaneId !== null);
+    const expected = ['a', 'b'].flatMap((t) => Array.from({ length: 8 }, (_, i) => `${t}-${i}`));
+    expect(names.map((l) => l.info.name).sort()).toEqual(expected.sort());
+    // Each printed its line on its own lane, and each lane ended with its process.
+    for (const child of names) {
+      const printed = timeline.instants.filter((i) => i.laneId === child.info.laneId).map((i) => i.text);
+      expect(printed).toEqual([`child ${child.info.name}`]);
+      expect(child.outcome).toMatchObject({ kind: 'exited', code: 0 });
+    }
+  });
+
   test('every start method, Pool and ProcessPoolExecutor workers get lanes with their pid and parent', async () => {
     const methods = await trace('start_methods.py', ['fork', 'spawn', 'forkserver']);
     expect(methods.ended.reason).toBe('completed');

@@ -25,8 +25,6 @@ _state = {
     "pid": None,  # the pid the tracer was installed in
     "prints": 0,  # lines printed by this process
     "next_task": 0,  # asyncio tasks made by this process
-    "starting": None,  # (thread ident, name, parent lane, time) while a multiprocessing Process starts
-    "started": None,
     "announce_at_bootstrap": False,
     "done_pid": None,  # the process that has said its work is done
     "spare": None,  # the channel object a forked child takes over (see patch_fork)
@@ -610,11 +608,12 @@ def patch_mp_process(mp_process):
     def start(self):
         ts = now_us()
         # A forked child announces itself before this returns: it takes its name and parent from here.
-        _state["starting"] = (threading.get_ident(), self.name, current_key(), ts)
+        # (Per thread: two threads may start processes at once.)
+        _local.starting = (self.name, current_key(), ts)
         try:
             original_start(self)
         finally:
-            _state["starting"] = None
+            _local.starting = None
         # A forked child has announced itself already; a spawned one takes a while to start.
         if getattr(self._popen, "method", None) != "fork":
             spawn(current_key(), "process", process_key(self.pid), self.name, self.pid, ts)
@@ -671,10 +670,14 @@ def patch_fork():
     if not hasattr(os, "register_at_fork"):
         return  # Windows: no fork()
 
+    # One fork at a time (two threads may fork at once): there is one spare, taken by the next child.
+    forking = _thread.allocate_lock()
+
     def before_fork():
         ch = _state["channel"]
         if ch is None:
             return
+        forking.acquire()
         _state["fork_spawned"] = (_ns() - ch.t0_ns) / 1000
         # No engine to talk to any more (a stopped run): the child stays untraced, without trying.
         spare = None
@@ -690,16 +693,20 @@ def patch_fork():
         _state["fork_channel"] = spare
 
     def after_fork_in_parent():
+        if _state["channel"] is None:
+            return
         spare = _state["fork_channel"]
         if spare is not None:
             # The child's connection is the child's: were it left open here, the engine would not see the child end.
             spare.broken = True
             _quietly_close(spare.fd)
+        forking.release()
 
     def after_fork_in_child():
         ch = _state["channel"]
         if ch is None:
             return
+        forking.release()  # this process's own forks are its own
         # The parent's connection is the parent's: were it left open here, the engine would not see the parent end.
         ch.broken = True
         _quietly_close(ch.fd)
@@ -719,11 +726,11 @@ def patch_fork():
             local.task_key = None
         if getattr(local, "depth", 0):
             local.depth = 0
-        starting = _state["starting"]
+        # A multiprocessing Process this thread was starting (not a fork of this child's own, later).
+        starting = getattr(local, "starting", None)
         if starting is not None:
-            _state["starting"], _state["started"] = None, starting  # (kept, not freed)
-        if starting is not None and starting[0] == threading.get_ident():
-            _, name, parent, ts = starting
+            local.starting = None
+            name, parent, ts = starting
             announce_process(ts, name, parent)
         elif mp_launcher() == "forkserver" and os.getppid() == _state["pid"]:
             # The forkserver forks only multiprocessing children: each is named when it bootstraps.
