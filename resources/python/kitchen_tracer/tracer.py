@@ -13,7 +13,7 @@ import threading
 import time
 import _thread
 
-from .channel import MAX_TEXT, Channel, clip, quote
+from .channel import Channel, clip, quote
 
 _ns = time.perf_counter_ns
 _getpid = os.getpid
@@ -92,21 +92,21 @@ def current_key():
 def state(key, name, detail=None, ts=None):
     ch = _state["channel"]
     if ch is not None:
-        ts = (_ns() - ch.t0_ns) / 1000 if ts is None else ts
+        ts = now_us() if ts is None else ts
         ch.write(_STATE % (key, name, "null" if detail is None else quote(detail), ts))
 
 
 def ready(key, ts=None):
     ch = _state["channel"]
     if ch is not None:
-        ts = (_ns() - ch.t0_ns) / 1000 if ts is None else ts
+        ts = now_us() if ts is None else ts
         ch.write(_READY % (key, _getpid(), threading.get_native_id(), ts))
 
 
 def spawn(parent, kind, key, name, pid=None, ts=None):
     ch = _state["channel"]
     if ch is not None:
-        ts = (_ns() - ch.t0_ns) / 1000 if ts is None else ts
+        ts = now_us() if ts is None else ts
         ch.write(_SPAWN % (parent, kind, key, quote(name[:120]), "null" if pid is None else pid, ts))
 
 
@@ -126,7 +126,7 @@ def done(key, error=None, code=None):
 def exited(key, code):
     ch = _state["channel"]
     if ch is not None:
-        ch.write(_EXIT % (key, code, (_ns() - ch.t0_ns) / 1000))
+        ch.write(_EXIT % (key, code, now_us()))
 
 
 def describe_error(exc_type, exc_value, exc_traceback):
@@ -475,10 +475,7 @@ class LineTap:
                 break
             if count == MAX_PRINTS:
                 line = "\u2026 more lines were printed; the chart shows the first %d" % MAX_PRINTS
-            line = line.rstrip("\r")
-            if len(line) > MAX_TEXT:
-                line = line[: MAX_TEXT - 1] + "\u2026"
-            records += _PRINT % (key, quote(line), ts)
+            records += _PRINT % (key, quote(clip(line.rstrip("\r"))), ts)
         if records:
             ch.write(records)
         return written
@@ -537,7 +534,7 @@ def announce_process(spawned_us=None, name=None, parent=None):
     key = "p%d" % pid
     ts = (_ns() - ch.t0_ns) / 1000
     spawned = _SPAWN % (
-        parent or "p%d" % os.getppid(),
+        parent or process_key(os.getppid()),
         "process",
         key,
         quote((name or _process_name())[:120]),
