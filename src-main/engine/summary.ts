@@ -152,6 +152,10 @@ export function overlapUs(
   return total;
 }
 
+/** The sum of the CPU times that were measured, or null when none was (unknown, not zero). */
+const knownSum = (cpu: readonly (number | null | undefined)[]): number | null =>
+  cpu.some((c) => c != null) ? cpu.reduce<number>((sum, c) => sum + (c ?? 0), 0) : null;
+
 const zeroStates = (): Record<SpanState, number> =>
   Object.fromEntries(SPAN_STATES.map((s) => [s, 0])) as Record<SpanState, number>;
 
@@ -176,8 +180,7 @@ export function summarize(
     return { laneId: info.laneId, name: info.name, cpuUs, stateUs, soloUs };
   });
   // Python traced without OS sampling measures no CPU time: unknown, not zero.
-  const cpuKnown = lanes.some((l) => l.cpuUs !== null);
-  const cpuUs = cpuKnown ? lanes.reduce((sum, l) => sum + (l.cpuUs ?? 0), 0) : null;
+  const cpuUs = knownSum(lanes.map((l) => l.cpuUs));
   // The workers: lanes something in the run started (not the main that started and joined them).
   const spawned = timeline.lanes.filter((l) => l.info.parentLaneId !== null);
   const workerLanes = spawned.length > 0 ? spawned : timeline.lanes;
@@ -193,25 +196,24 @@ export function summarize(
   }
   const fromUs = Math.min(...workerLanes.map((l) => readyUs.get(l.info.laneId) ?? l.info.spawnedUs));
   const toUs = Math.max(...workerLanes.map((l) => l.endUs));
-  const workerCpu = workerLanes.some((l) => lanes[l.info.laneId]?.cpuUs != null)
-    ? workerLanes.reduce((sum, l) => sum + (lanes[l.info.laneId]?.cpuUs ?? 0), 0)
-    : null;
+  const workerCpu = knownSum(workerLanes.map((l) => lanes[l.info.laneId]?.cpuUs));
   const solos = lanes.flatMap((l) => (l.soloUs === null ? [] : [l.soloUs]));
   const sequentialUs = solos.length > 0 ? solos.reduce((a, b) => a + b, 0) : null;
   const safeWall = Math.max(wallUs, 1);
   const executing = timeline.spans.filter((s) => EXECUTING.has(s.state));
   // CPU time is spread over each span and summed over 25 ms windows: a short span's share is
   // uncertain on its own, but over a window the kernel's accounting adds up.
-  const peakCores = !cpuKnown
-    ? null
-    : peakAveraged(
-        executing.map((s) => ({
-          startUs: s.startUs,
-          endUs: s.endUs,
-          weight: s.cpuUs === null ? 1 : Math.min(1, s.cpuUs / Math.max(1, s.endUs - s.startUs)),
-        })),
-        PEAK_WINDOW_US,
-      );
+  const peakCores =
+    cpuUs === null
+      ? null
+      : peakAveraged(
+          executing.map((s) => ({
+            startUs: s.startUs,
+            endUs: s.endUs,
+            weight: s.cpuUs === null ? 1 : Math.min(1, s.cpuUs / Math.max(1, s.endUs - s.startUs)),
+          })),
+          PEAK_WINDOW_US,
+        );
   const summary = {
     wallUs,
     cpuUs,

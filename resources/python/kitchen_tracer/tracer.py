@@ -167,7 +167,7 @@ def _enter(kind, detail):
 def _leave():
     """The call that _enter announced has returned (or raised)."""
     local = _local
-    # (Never below 0: a fork inside a wait leaves the child without the count.)
+    # (Never below 0: a child forked inside a wait starts again from 0.)
     depth = getattr(local, "depth", 1) - 1
     local.depth = depth if depth > 0 else 0
     ch = _state["channel"]
