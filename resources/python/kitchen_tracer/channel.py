@@ -66,9 +66,10 @@ class Channel:
                 if self._pipe is not None:
                     self._pipe.write(data)
                     return
-                while data:
-                    # A blocking socket takes it all in one write unless a signal cuts in.
-                    data = data[_write(self.fd, data) :]
+                sent = _write(self.fd, data)
+                # A blocking socket takes it all in one write unless a signal cuts in.
+                while sent < len(data):
+                    sent += _write(self.fd, data[sent:])
             except OSError:
                 # The engine went away (stopped run): keep the script running untraced.
                 self.broken = True
