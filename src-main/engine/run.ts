@@ -261,7 +261,7 @@ export class Run implements RunSink {
           type: 'output',
           laneId: lane.laneId,
           tsUs: this.stamp(lane, record.tsUs),
-          stream: 'stdout',
+          stream: record.stream,
           text: record.text,
         });
         return;

@@ -35,7 +35,14 @@ export type TracerRecord =
       readonly cpuUs: number | null;
       readonly tsUs: number;
     }
-  | { readonly t: 'print'; readonly lane: string; readonly text: string; readonly tsUs: number }
+  | {
+      /** A line the lane printed, on the stream it went to. */
+      readonly t: 'print';
+      readonly lane: string;
+      readonly stream: 'stdout' | 'stderr';
+      readonly text: string;
+      readonly tsUs: number;
+    }
   | {
       /** The lane's own work is over; a task lane ends here. */
       readonly t: 'done';
@@ -62,6 +69,7 @@ const MAX_DETAIL = 200;
 const MAX_LANES_PER_SPAWN = 256;
 const MAX_ERROR = 4000;
 const LANE_KINDS: readonly LaneKind[] = ['thread', 'process', 'task'];
+const STREAMS = ['stdout', 'stderr'] as const;
 const TIME_LIMIT_US = 1e12;
 
 const time = (v: unknown, where: string): number => finite(v, where, -TIME_LIMIT_US, TIME_LIMIT_US);
@@ -114,13 +122,14 @@ export function validateTracerRecord(value: unknown, where = 'record'): TracerRe
       };
     }
     case 'print': {
-      const o = exactRecord(value, where, ['t', 'lane', 'text', 'tsUs']);
+      const o = exactRecord(value, where, ['t', 'lane', 'stream', 'text', 'tsUs']);
       if (typeof o.text !== 'string' || o.text.length > MAX_PRINT_CHARS) {
         throw new ValidationError(`${where}.text`, `expected a string of at most ${MAX_PRINT_CHARS} characters`);
       }
       return {
         t,
         lane: text(o.lane, `${where}.lane`, MAX_KEY),
+        stream: oneOf(o.stream, `${where}.stream`, STREAMS),
         text: o.text,
         tsUs: time(o.tsUs, `${where}.tsUs`),
       };

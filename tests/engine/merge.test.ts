@@ -69,7 +69,7 @@ describe('Merger', () => {
     const { m, out } = merger();
     m.track('a');
     m.record(ready('a', 0) as Extract<TracerRecord, { lane: string }>);
-    m.record({ t: 'print', lane: 'a', text: 'late', tsUs: 6000 });
+    m.record({ t: 'print', lane: 'a', stream: 'stdout', text: 'late', tsUs: 6000 });
     m.record({ t: 'state', lane: 'a', state: 'waiting', detail: 'time.sleep(0.002)', cpuUs: null, tsUs: 3000 });
     m.os([seg('a', 0, 3000, 'cpu', 3000), seg('a', 3000, 8000, 'sleep', 0, 'hrtimer_nanosleep')]);
     m.advance(4000);
@@ -81,8 +81,8 @@ describe('Merger', () => {
 
   test('lanes it does not track pass straight through', () => {
     const { m, out } = merger();
-    m.record({ t: 'print', lane: 'task', text: 'hi', tsUs: 5 });
-    expect(out).toEqual([{ t: 'print', lane: 'task', text: 'hi', tsUs: 5 }]);
+    m.record({ t: 'print', lane: 'task', stream: 'stderr', text: 'hi', tsUs: 5 });
+    expect(out).toEqual([{ t: 'print', lane: 'task', stream: 'stderr', text: 'hi', tsUs: 5 }]);
   });
 
   test('an exit closes the last running span with its CPU, and nothing follows it', () => {

@@ -8,7 +8,7 @@ describe('the engine at its borders', () => {
     const engine = makeEngine();
     const run = await engine.start('chef-concurrent', { chop: 5, boilMs: 20, finish: 1 });
     run.ingest({ t: 'state', lane: 'dish1', state: 'dancing', detail: null, cpuUs: null, tsUs: 1 });
-    run.ingest({ t: 'print', lane: 'nobody', text: 'hi', tsUs: 1 });
+    run.ingest({ t: 'print', lane: 'nobody', stream: 'stdout', text: 'hi', tsUs: 1 });
     run.ingest('not json');
     await run.finished;
     const warnings = run.events.flatMap((e) => (e.type === 'console' && e.stream === 'stderr' ? [e.text] : []));

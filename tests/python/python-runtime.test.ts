@@ -334,6 +334,10 @@ describe('tracing Python', () => {
     expect(ended.reason).toBe('failed');
     expect(ended.message).toBe('Saucier failed: ValueError: the sauce burned');
     expect(timeline.instants.find((i) => i.text === 'about to fail')?.laneId).toBe(saucier.info.laneId);
+    // Python prints the thread's traceback on stderr, and the chart says so.
+    const traceback = timeline.instants.find((i) => i.text.startsWith('Traceback'));
+    expect(traceback).toMatchObject({ laneId: saucier.info.laneId, stream: 'stderr' });
+    expect(timeline.instants.find((i) => i.text === 'about to fail')?.stream).toBe('stdout');
   });
 
   test('outside the engine the tracer leaves the script alone, exit code and all', async () => {

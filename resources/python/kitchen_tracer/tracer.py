@@ -63,7 +63,7 @@ _READY = '{"t":"ready","lane":"%s","pid":%d,"tid":%d,"tsUs":%.3f}\n'
 _STATE = '{"t":"state","lane":"%s","state":"%s","detail":%s,"cpuUs":null,"tsUs":%.3f}\n'
 _DONE = '{"t":"done","lane":"%s","soloUs":null,"error":%s,"tsUs":%.3f}\n'
 _EXIT = '{"t":"exit","lane":"%s","code":%d,"signal":null,"tsUs":%.3f}\n'
-_PRINT = '{"t":"print","lane":"%s","text":%s,"tsUs":%.3f}\n'
+_PRINT = '{"t":"print","lane":"%s","stream":"%s","text":%s,"tsUs":%.3f}\n'
 
 
 # --- lanes -----------------------------------------------------------------
@@ -456,6 +456,7 @@ class LineTap:
 
     def __init__(self, stream, name):
         self._stream = stream
+        self._name = name
         # Where a thread keeps the part of a line it has written to this stream (see _local).
         self._held = "held on " + name
         # multiprocessing flushes both streams around every fork: straight to the stream, not via __getattr__.
@@ -489,7 +490,7 @@ class LineTap:
                 line = "\u2026 more lines were printed; the chart shows the first %d" % MAX_PRINTS
             if len(line) > MAX_TEXT:
                 line = clip(line)
-            records += _PRINT % (key, quote(line.rstrip("\r")), ts)
+            records += _PRINT % (key, self._name, quote(line.rstrip("\r")), ts)
         if records:
             ch.write(records)
         return written

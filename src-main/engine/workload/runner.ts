@@ -92,7 +92,7 @@ class LaneRunner {
     const { reporter, nowUs } = this.ctx;
     switch (step.op) {
       case 'print':
-        reporter.send({ t: 'print', lane: this.lane.key, text: step.text, tsUs: nowUs() });
+        reporter.send({ t: 'print', lane: this.lane.key, stream: 'stdout', text: step.text, tsUs: nowUs() });
         return;
       case 'cpu':
         this.enter(step.holdsLoop ? 'blocking' : 'running', step.label);
