@@ -340,6 +340,21 @@ describe('tracing Python', () => {
     expect(timeline.instants.find((i) => i.text === 'about to fail')?.stream).toBe('stdout');
   });
 
+  test('a multiprocessing child that raises is an error with its message, whatever its start method', async () => {
+    const methods = ['fork', 'spawn', 'forkserver'];
+    const { timeline, ended } = await trace('process_raises.py', methods);
+    for (const method of methods) {
+      const baker = lane(timeline, `Baker-${method}`);
+      expect(baker.outcome).toMatchObject({ kind: 'error' });
+      const message = baker.outcome?.kind === 'error' ? baker.outcome.message : '';
+      expect(message.split('\n')[0]).toBe(`ValueError: the oven is cold (${method})`);
+      expect(message).toContain('Traceback (most recent call last)');
+    }
+    // The script itself went on and exited normally; the run says which child failed.
+    expect(timeline.lanes[0].outcome).toEqual({ kind: 'exited', code: 0, signal: null });
+    expect(ended.message).toBe('Baker-fork failed: ValueError: the oven is cold (fork)');
+  });
+
   test('outside the engine the tracer leaves the script alone, exit code and all', async () => {
     const python = await findPython(null);
     const result = spawnSync(python.executable, [script('exits.py'), '3'], {

@@ -647,8 +647,23 @@ def patch_mp_process(mp_process):
         if _state["announce_at_bootstrap"]:
             _state["announce_at_bootstrap"] = False
             announce_process(None, self.name, process_key(getattr(self, "_parent_pid", None) or os.getppid()))
+        run = self.run
+        error = None
+
+        def run_and_report():
+            nonlocal error
+            try:
+                return run()
+            except SystemExit:
+                raise
+            except BaseException as err:
+                # multiprocessing prints the traceback and exits with 1: the lane says why as well.
+                error = describe_error(type(err), err, err.__traceback__)
+                raise
+
+        self.run = run_and_report
         code = original_bootstrap(self, *args, **kwargs)
-        done("p%d" % pid, None, code)
+        done("p%d" % pid, error, code)
         return code
 
     mp_process.BaseProcess._bootstrap = bootstrap
