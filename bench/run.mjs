@@ -14,6 +14,12 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const cli = join(root, 'out/main/cli.js');
 const scratch = mkdtempSync(join(tmpdir(), 'kitchen-bench-'));
 const REPEAT = Number(process.env.BENCH_REPEAT ?? 5);
+// BENCH_ONLY=overhead measures the tracer's overhead on the Python scripts and nothing else, with
+// BENCH_PY_TURNS turns (21 by default): more turns, a tighter median.
+const ONLY = process.env.BENCH_ONLY ?? null;
+if (ONLY !== null && ONLY !== 'overhead')
+  throw new Error(`BENCH_ONLY: expected "overhead", not ${JSON.stringify(ONLY)}`);
+const PY_TURNS = Number(process.env.BENCH_PY_TURNS ?? Math.max(REPEAT, 21));
 
 /** @param {number[]} xs */
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -100,72 +106,74 @@ const busy = (spans) => spans.reduce((t, [s, e]) => t + e - s, 0);
 
 const rows = [];
 
-// 1. The chef pair: how much of the cooks' running time overlaps, and what the OS measured.
-for (const scenario of ['chef-concurrent', 'chef-parallel']) {
-  const runs = Array.from({ length: REPEAT }, () => trace(scenario, {}));
-  const ratio = runs.map((t) => {
-    const [a, b] = runningByLane(t);
-    return overlap(a, b) / Math.min(busy(a), busy(b));
-  });
-  const s = runs.map((t) => t.otherData.summary);
+if (ONLY === null) {
+  // 1. The chef pair: how much of the cooks' running time overlaps, and what the OS measured.
+  for (const scenario of ['chef-concurrent', 'chef-parallel']) {
+    const runs = Array.from({ length: REPEAT }, () => trace(scenario, {}));
+    const ratio = runs.map((t) => {
+      const [a, b] = runningByLane(t);
+      return overlap(a, b) / Math.min(busy(a), busy(b));
+    });
+    const s = runs.map((t) => t.otherData.summary);
+    rows.push([
+      `${scenario} (defaults)`,
+      `running overlap ${(100 * median(ratio)).toFixed(0)}% of the shorter lane's running time; ` +
+        `wall ${ms(median(s.map((x) => x.wallUs)))}; peak ${median(s.map((x) => x.peakCores)).toFixed(2)} cores; ` +
+        `speedup ${median(s.map((x) => x.speedup)).toFixed(2)}× vs one after another`,
+    ]);
+  }
+
+  // 2. Start-up cost: a worker thread versus a child process (the grey "starting" spans).
+  for (const [scenario, kind] of [
+    ['node-threads', 'thread'],
+    ['node-processes', 'process'],
+  ]) {
+    const starts = Array.from({ length: REPEAT }, () => trace(scenario, { work: 1, waitMs: 0 })).flatMap((t) =>
+      t.traceEvents.filter((e) => e.ph === 'X' && e.args.state === 'starting').map((e) => e.dur),
+    );
+    rows.push([`start-up of one ${kind} (${scenario})`, `median ${ms(median(starts))} over ${starts.length} lanes`]);
+  }
+
+  // 3. Stop: from SIGINT to the CLI's exit, with every process it started gone.
+  const stops = [];
+  for (let i = 0; i < REPEAT; i++) {
+    const out = join(scratch, `stop-${i}.json`);
+    const child = spawn(
+      process.execPath,
+      [cli, 'run', 'node-processes', '--param', 'work=2000', '--param', 'waitMs=9000', '--out', out],
+      {
+        stdio: ['ignore', 'pipe', 'ignore'],
+      },
+    );
+    let seen = '';
+    await new Promise((resolve) => {
+      child.stdout.on('data', (d) => {
+        seen += d;
+        if (seen.includes('Task 1 is running') && seen.includes('Task 2 is running')) resolve(undefined);
+      });
+    });
+    const t0 = performance.now();
+    child.kill('SIGINT');
+    await new Promise((resolve) => child.once('exit', resolve));
+    stops.push(performance.now() - t0);
+    const pids = [
+      ...new Set(JSON.parse(readFileSync(out, 'utf8')).traceEvents.map((/** @type {{pid: number}} */ e) => e.pid)),
+    ];
+    const alive = pids.filter((pid) => {
+      try {
+        const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+        return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
+      } catch {
+        return false;
+      }
+    });
+    if (alive.length > 0) throw new Error(`processes still alive after stop: ${alive.join(', ')}`);
+  }
   rows.push([
-    `${scenario} (defaults)`,
-    `running overlap ${(100 * median(ratio)).toFixed(0)}% of the shorter lane's running time; ` +
-      `wall ${ms(median(s.map((x) => x.wallUs)))}; peak ${median(s.map((x) => x.peakCores)).toFixed(2)} cores; ` +
-      `speedup ${median(s.map((x) => x.speedup)).toFixed(2)}× vs one after another`,
+    'stop node-processes (3 processes, 2 of them grandchildren)',
+    `median ${median(stops).toFixed(0)} ms from SIGINT to exit, none left`,
   ]);
 }
-
-// 2. Start-up cost: a worker thread versus a child process (the grey "starting" spans).
-for (const [scenario, kind] of [
-  ['node-threads', 'thread'],
-  ['node-processes', 'process'],
-]) {
-  const starts = Array.from({ length: REPEAT }, () => trace(scenario, { work: 1, waitMs: 0 })).flatMap((t) =>
-    t.traceEvents.filter((e) => e.ph === 'X' && e.args.state === 'starting').map((e) => e.dur),
-  );
-  rows.push([`start-up of one ${kind} (${scenario})`, `median ${ms(median(starts))} over ${starts.length} lanes`]);
-}
-
-// 3. Stop: from SIGINT to the CLI's exit, with every process it started gone.
-const stops = [];
-for (let i = 0; i < REPEAT; i++) {
-  const out = join(scratch, `stop-${i}.json`);
-  const child = spawn(
-    process.execPath,
-    [cli, 'run', 'node-processes', '--param', 'work=2000', '--param', 'waitMs=9000', '--out', out],
-    {
-      stdio: ['ignore', 'pipe', 'ignore'],
-    },
-  );
-  let seen = '';
-  await new Promise((resolve) => {
-    child.stdout.on('data', (d) => {
-      seen += d;
-      if (seen.includes('Task 1 is running') && seen.includes('Task 2 is running')) resolve(undefined);
-    });
-  });
-  const t0 = performance.now();
-  child.kill('SIGINT');
-  await new Promise((resolve) => child.once('exit', resolve));
-  stops.push(performance.now() - t0);
-  const pids = [
-    ...new Set(JSON.parse(readFileSync(out, 'utf8')).traceEvents.map((/** @type {{pid: number}} */ e) => e.pid)),
-  ];
-  const alive = pids.filter((pid) => {
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
-      return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
-    } catch {
-      return false;
-    }
-  });
-  if (alive.length > 0) throw new Error(`processes still alive after stop: ${alive.join(', ')}`);
-}
-rows.push([
-  'stop node-processes (3 processes, 2 of them grandchildren)',
-  `median ${median(stops).toFixed(0)} ms from SIGINT to exit, none left`,
-]);
 
 // 4. The Python runtime: the tracer's cost, the sampler's rate, the GIL, the shared clock.
 const python = spawnSync('python3', ['-c', 'import sys; print(sys.executable)'], { encoding: 'utf8' }).stdout.trim();
@@ -179,7 +187,6 @@ if (python) {
     'py_processes_cpu.py',
     join(root, 'bench/python/call_heavy.py'),
   ];
-  const PY_REPEAT = Math.max(REPEAT, 21);
   /** @type {number[]} */
   const hz = [];
   /** The script's own life under `kitchen trace`: its main process lane, from spawn to exit. */
@@ -224,7 +231,7 @@ if (python) {
         if (full.hz) hz.push(full.hz);
       },
     ];
-    for (let i = 0; i < PY_REPEAT; i++) for (let k = 0; k < 3; k++) kinds[(i + k) % 3]();
+    for (let i = 0; i < PY_TURNS; i++) for (let k = 0; k < 3; k++) kinds[(i + k) % 3]();
     // Each turn's traced run over the same turn's untraced one: drift between turns cancels out. The
     // median of those ratios, and the middle half of them (how far to trust it).
     /** @param {number[]} runs */
@@ -241,86 +248,87 @@ if (python) {
     ]);
   }
   rows.push(['OS scheduler sampling rate (Linux /proc)', `median ${median(hz)} Hz over ${hz.length} traced runs`]);
-
-  // What the tracer costs around fork(): page faults and CPU per forked child, and the parent's faults per fork.
-  const forks = join(root, 'bench/python/fork_children.py');
-  /** @param {string[]} command @param {NodeJS.ProcessEnv} env */
-  const forkCost = (command, env) => {
-    const result = spawnSync(command[0], command.slice(1), {
-      cwd: lessons,
-      encoding: 'utf8',
-      stdio: ['ignore', 'ignore', 'pipe'],
-      env: { ...process.env, ...env },
-    });
-    const m = /FORKS child-faults (\S+) child-cpu-ms (\S+) parent-faults (\S+)/.exec(result.stderr ?? '');
-    return m ? { faults: Number(m[1]), cpu: Number(m[2]), parent: Number(m[3]) } : null;
-  };
-  /** @type {({ faults: number, cpu: number, parent: number } | null)[]} */
-  const plainForks = [];
-  /** @type {({ faults: number, cpu: number, parent: number } | null)[]} */
-  const tracedForks = [];
-  for (let i = 0; i < REPEAT; i++) {
-    plainForks.push(forkCost([python, forks], {}));
-    tracedForks.push(forkCost([process.execPath, cli, 'trace', '--', python, forks], { KITCHEN_SAMPLE_US: '0' }));
-  }
-  /** @param {({faults: number, cpu: number, parent: number} | null)[]} runs @param {'faults' | 'cpu' | 'parent'} key */
-  const mid = (runs, key) => median(runs.flatMap((r) => (r ? [r[key]] : [])));
-  rows.push([
-    'per forked child (20 multiprocessing children, sampler off)',
-    `page faults ${mid(plainForks, 'faults').toFixed(0)} untraced → ${mid(tracedForks, 'faults').toFixed(0)} traced; ` +
-      `CPU ${mid(plainForks, 'cpu').toFixed(1)} → ${mid(tracedForks, 'cpu').toFixed(1)} ms; ` +
-      `the parent's page faults per fork ${mid(plainForks, 'parent').toFixed(0)} → ${mid(tracedForks, 'parent').toFixed(0)}`,
-  ]);
-
-  for (const scenario of ['py-threads-cpu', 'py-processes-cpu']) {
-    const runs = Array.from({ length: REPEAT }, () => trace(scenario, {}));
-    const ratio = runs.map((t) => {
-      const names = new Map(
-        t.traceEvents
-          .filter((e) => e.ph === 'M' && e.name === 'thread_name')
-          .map((e) => [`${e.pid}:${e.tid}`, e.args.name]),
-      );
-      /** @param {string} name */
-      const running = (name) =>
-        t.traceEvents
-          .filter((e) => e.ph === 'X' && e.args.state === 'running' && names.get(`${e.pid}:${e.tid}`) === name)
-          .map((e) => /** @type {[number, number]} */ ([e.ts, e.ts + e.dur]));
-      const a = running('Worker-1');
-      const b = running('Worker-2');
-      return overlap(a, b) / Math.min(busy(a), busy(b));
-    });
-    const s = runs.map((t) => t.otherData.summary);
+  if (ONLY === null) {
+    // What the tracer costs around fork(): page faults and CPU per forked child, and the parent's faults per fork.
+    const forks = join(root, 'bench/python/fork_children.py');
+    /** @param {string[]} command @param {NodeJS.ProcessEnv} env */
+    const forkCost = (command, env) => {
+      const result = spawnSync(command[0], command.slice(1), {
+        cwd: lessons,
+        encoding: 'utf8',
+        stdio: ['ignore', 'ignore', 'pipe'],
+        env: { ...process.env, ...env },
+      });
+      const m = /FORKS child-faults (\S+) child-cpu-ms (\S+) parent-faults (\S+)/.exec(result.stderr ?? '');
+      return m ? { faults: Number(m[1]), cpu: Number(m[2]), parent: Number(m[3]) } : null;
+    };
+    /** @type {({ faults: number, cpu: number, parent: number } | null)[]} */
+    const plainForks = [];
+    /** @type {({ faults: number, cpu: number, parent: number } | null)[]} */
+    const tracedForks = [];
+    for (let i = 0; i < REPEAT; i++) {
+      plainForks.push(forkCost([python, forks], {}));
+      tracedForks.push(forkCost([process.execPath, cli, 'trace', '--', python, forks], { KITCHEN_SAMPLE_US: '0' }));
+    }
+    /** @param {({faults: number, cpu: number, parent: number} | null)[]} runs @param {'faults' | 'cpu' | 'parent'} key */
+    const mid = (runs, key) => median(runs.flatMap((r) => (r ? [r[key]] : [])));
     rows.push([
-      `${scenario} (2 workers)`,
-      `workers' running overlap ${(100 * median(ratio)).toFixed(0)}% of the shorter one's; ` +
-        `${median(s.map((x) => x.workers?.coresBusy ?? 0)).toFixed(2)} cores busy while they ran; ` +
-        `wall ${ms(median(s.map((x) => x.wallUs)))}`,
+      'per forked child (20 multiprocessing children, sampler off)',
+      `page faults ${mid(plainForks, 'faults').toFixed(0)} untraced → ${mid(tracedForks, 'faults').toFixed(0)} traced; ` +
+        `CPU ${mid(plainForks, 'cpu').toFixed(1)} → ${mid(tracedForks, 'cpu').toFixed(1)} ms; ` +
+        `the parent's page faults per fork ${mid(plainForks, 'parent').toFixed(0)} → ${mid(tracedForks, 'parent').toFixed(0)}`,
+    ]);
+
+    for (const scenario of ['py-threads-cpu', 'py-processes-cpu']) {
+      const runs = Array.from({ length: REPEAT }, () => trace(scenario, {}));
+      const ratio = runs.map((t) => {
+        const names = new Map(
+          t.traceEvents
+            .filter((e) => e.ph === 'M' && e.name === 'thread_name')
+            .map((e) => [`${e.pid}:${e.tid}`, e.args.name]),
+        );
+        /** @param {string} name */
+        const running = (name) =>
+          t.traceEvents
+            .filter((e) => e.ph === 'X' && e.args.state === 'running' && names.get(`${e.pid}:${e.tid}`) === name)
+            .map((e) => /** @type {[number, number]} */ ([e.ts, e.ts + e.dur]));
+        const a = running('Worker-1');
+        const b = running('Worker-2');
+        return overlap(a, b) / Math.min(busy(a), busy(b));
+      });
+      const s = runs.map((t) => t.otherData.summary);
+      rows.push([
+        `${scenario} (2 workers)`,
+        `workers' running overlap ${(100 * median(ratio)).toFixed(0)}% of the shorter one's; ` +
+          `${median(s.map((x) => x.workers?.coresBusy ?? 0)).toFixed(2)} cores busy while they ran; ` +
+          `wall ${ms(median(s.map((x) => x.wallUs)))}`,
+      ]);
+    }
+
+    const clock = spawn(python, [join(root, 'tests/python/scripts/clock.py')], { stdio: ['pipe', 'pipe', 'ignore'] });
+    clock.stdout.setEncoding('utf8');
+    const samples = [];
+    for (let i = 0; i < 200; i++) {
+      const before = process.hrtime.bigint();
+      const answer = new Promise((resolve) => clock.stdout.once('data', resolve));
+      clock.stdin.write('\n');
+      const pythonNs = BigInt(String(await answer).trim());
+      const after = process.hrtime.bigint();
+      samples.push({ skew: Number(pythonNs - (before + after) / 2n) / 1000, rtt: Number(after - before) / 1000 });
+    }
+    clock.stdin.end();
+    const best = samples.sort((a, b) => a.rtt - b.rtt).slice(0, 20);
+    rows.push([
+      "clock skew, Python's perf_counter_ns vs Node's hrtime",
+      `median ${median(best.map((x) => Math.abs(x.skew))).toFixed(1)} µs over the 20 fastest of 200 round trips (round trip ${median(best.map((x) => x.rtt)).toFixed(0)} µs)`,
     ]);
   }
-
-  const clock = spawn(python, [join(root, 'tests/python/scripts/clock.py')], { stdio: ['pipe', 'pipe', 'ignore'] });
-  clock.stdout.setEncoding('utf8');
-  const samples = [];
-  for (let i = 0; i < 200; i++) {
-    const before = process.hrtime.bigint();
-    const answer = new Promise((resolve) => clock.stdout.once('data', resolve));
-    clock.stdin.write('\n');
-    const pythonNs = BigInt(String(await answer).trim());
-    const after = process.hrtime.bigint();
-    samples.push({ skew: Number(pythonNs - (before + after) / 2n) / 1000, rtt: Number(after - before) / 1000 });
-  }
-  clock.stdin.end();
-  const best = samples.sort((a, b) => a.rtt - b.rtt).slice(0, 20);
-  rows.push([
-    "clock skew, Python's perf_counter_ns vs Node's hrtime",
-    `median ${median(best.map((x) => Math.abs(x.skew))).toFixed(1)} µs over the 20 fastest of 200 round trips (round trip ${median(best.map((x) => x.rtt)).toFixed(0)} µs)`,
-  ]);
 }
 
 // 5. The UI in browser mode: page load, and the CPU Chromium takes to draw a live run (the app shares
 // the machine with the workload it measures, so this is work the workload does not get).
 const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-if (process.platform === 'linux' && existsSync(chromiumPath)) {
+if (ONLY === null && process.platform === 'linux' && existsSync(chromiumPath)) {
   const { chromium } = await import('@playwright/test');
   const server = spawn(process.execPath, [join(root, 'out/main/web.js'), '--port', '0', '--no-open'], {
     stdio: ['ignore', 'pipe', 'ignore'],
@@ -390,7 +398,8 @@ if (process.platform === 'linux' && existsSync(chromiumPath)) {
 
 rmSync(scratch, { recursive: true, force: true });
 console.log(
-  `Machine: ${availableParallelism()} cores (${cpus()[0]?.model ?? 'unknown CPU'}), Node ${process.version}, median of ${REPEAT} runs\n`,
+  `Machine: ${availableParallelism()} cores (${cpus()[0]?.model ?? 'unknown CPU'}), Node ${process.version}, ` +
+    `median of ${REPEAT} runs (${PY_TURNS} turns for the tracer's overhead)\n`,
 );
 console.log('| case | result |\n| --- | --- |');
 for (const [name, value] of rows) console.log(`| ${name} | ${value} |`);
