@@ -34,6 +34,7 @@ _state = {
     "fork_channel": None,
     "fork_spawned": None,
     "parent_channel": None,
+    "command": None,  # how this interpreter was started (see command_line)
 }
 
 # Past this many printed lines a process stops drawing them (they are still printed).
@@ -510,12 +511,31 @@ def patch_output():
 # --- processes ---------------------------------------------------------------
 
 
+def command_line():
+    """How this interpreter was started, as one string (kept: a forked child was started the same way)."""
+    command = _state["command"]
+    if command is None:
+        argv = getattr(sys, "orig_argv", None)  # 3.10+
+        if argv is None:
+            # 3.9: for `python -c CODE ARGS` sys.argv is ['-c', ARGS]; Linux keeps the whole command line.
+            try:
+                with open("/proc/self/cmdline", "rb") as f:
+                    argv = f.read().decode("utf-8", "replace").split("\0")
+            except OSError:
+                argv = sys.argv
+        command = _state["command"] = " ".join(argv)
+    return command
+
+
 def mp_launcher():
     """'spawn' or 'forkserver' when this interpreter was started by multiprocessing to run one, else None."""
-    command = " ".join(getattr(sys, "orig_argv", sys.argv))
-    for name in ("spawn", "forkserver"):
-        if "multiprocessing.%s import" % name in command:
-            return name
+    command = command_line()
+    # (multiprocessing starts a spawned child as `python -c "from multiprocessing.spawn import spawn_main; …"
+    # --multiprocessing-fork`: the flag is in sys.argv even where the code is not.)
+    if "multiprocessing.spawn import" in command or "--multiprocessing-fork" in command:
+        return "spawn"
+    if "multiprocessing.forkserver import" in command:
+        return "forkserver"
     return None
 
 
@@ -529,7 +549,7 @@ def _process_name():
                 return name
         except Exception:  # noqa: BLE001
             pass
-    command = " ".join(getattr(sys, "orig_argv", sys.argv))
+    command = command_line()
     # (A spawned multiprocessing child is named by its Process when it bootstraps.)
     for part, name in (("resource_tracker", "resource tracker"), ("forkserver", "forkserver")):
         if part in command:
@@ -949,6 +969,7 @@ def install(ch):
         return
     _state["channel"] = ch
     _state["pid"] = os.getpid()
+    command_line()  # read once, before any fork
     for name, patch in (("threading", patch_threading), ("time", patch_time), ("fork", patch_fork), ("output", patch_output)):
         try:
             patch()
