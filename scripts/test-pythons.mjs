@@ -14,7 +14,11 @@ const asked = process.argv.slice(2).length
   : (process.env.KITCHEN_TEST_PYTHONS ?? '').split(/\s+/).filter(Boolean);
 const candidates = asked.length ? asked : VERSIONS.map((v) => `python${v}`);
 
-/** The interpreter's version, or null if it does not run (a missing one, or a pyenv shim not enabled). */
+/**
+ * The interpreter's version, or null if it does not run (a missing one, or a pyenv shim not enabled).
+ * @param {string} python
+ * @returns {string | null}
+ */
 function version(python) {
   const probe = spawnSync(python, ['-c', 'import sys; print(sys.version.split()[0])'], { encoding: 'utf8' });
   return probe.status === 0 ? probe.stdout.trim() : null;
