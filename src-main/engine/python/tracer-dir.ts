@@ -1,51 +1,151 @@
 import { execFile } from 'node:child_process';
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { createHash } from 'node:crypto';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { PythonInfo } from '../../protocol/commands';
 
 const prepared = new Map<string, Promise<string>>();
 const made: string[] = [];
+/** Marks a cached copy as whole: written last, just before the copy is renamed into place. */
+const COMPLETE = 'complete';
+/** Cached copies nobody has used for this long are removed when a new one is made. */
+const STALE_MS = 30 * 24 * 3600 * 1000;
+
+/** Where this user's cached copies of the tracer live (the platform's cache folder). */
+export function defaultCacheRoot(env: NodeJS.ProcessEnv = process.env): string {
+  const base =
+    env.XDG_CACHE_HOME ||
+    (process.platform === 'win32' ? env.LOCALAPPDATA : undefined) ||
+    (process.platform === 'darwin' ? join(homedir(), 'Library', 'Caches') : join(homedir(), '.cache'));
+  return join(base ?? tmpdir(), 'concurrency-kitchen');
+}
+
+/** The tracer's files (relative paths), sorted: sitecustomize and the kitchen_tracer package's modules. */
+function tracerFiles(sourceDir: string): string[] {
+  const modules = readdirSync(join(sourceDir, 'kitchen_tracer')).filter((f) => f.endsWith('.py'));
+  return ['sitecustomize.py', ...modules.sort().map((f) => join('kitchen_tracer', f))];
+}
 
 /**
- * The tracer as PYTHONPATH will see it: a private copy of resources/python
- * (sitecustomize and kitchen_tracer) with its bytecode compiled once for
- * this interpreter. Every traced process imports it at start, so compiling
- * it each time (the app's folder may be read-only, or PYTHONDONTWRITEBYTECODE
- * set) would cost more than the rest of the tracer's start-up. Falls back to
- * the source folder if the copy cannot be made.
+ * The tracer as PYTHONPATH will see it: a copy of resources/python (sitecustomize and kitchen_tracer)
+ * with its bytecode compiled for this interpreter, kept in the user's cache under a name made from the
+ * interpreter and the tracer's sources, so each new run (each `kitchen trace`) finds it compiled. Every
+ * traced process imports it at start, so compiling it each time (the app's folder may be read-only, or
+ * PYTHONDONTWRITEBYTECODE set) would cost more than the rest of the tracer's start-up. Where the cache
+ * cannot be written, a copy of this process's own is made (and removed at exit), else the source
+ * folder is used as it is.
  */
-export function preparedTracerDir(python: PythonInfo, sourceDir: string): Promise<string> {
-  const key = `${python.executable}\n${sourceDir}`;
+export function preparedTracerDir(
+  python: PythonInfo,
+  sourceDir: string,
+  cacheRoot: string = defaultCacheRoot(),
+): Promise<string> {
+  const key = `${python.executable}\n${sourceDir}\n${cacheRoot}`;
   let ready = prepared.get(key);
   if (!ready) {
-    ready = new Promise<string>((resolve) => {
-      let dir: string;
-      try {
-        dir = mkdtempSync(join(tmpdir(), 'kitchen-tracer-'));
-        cpSync(join(sourceDir, 'sitecustomize.py'), join(dir, 'sitecustomize.py'));
-        cpSync(join(sourceDir, 'kitchen_tracer'), join(dir, 'kitchen_tracer'), {
-          recursive: true,
-          filter: (path) => !path.includes('__pycache__'),
-        });
-        made.push(dir);
-      } catch {
-        resolve(sourceDir);
-        return;
-      }
-      const env = { ...process.env };
-      delete env.PYTHONDONTWRITEBYTECODE;
-      delete env.PYTHONPYCACHEPREFIX;
-      execFile(python.executable, ['-m', 'compileall', '-q', dir], { env, timeout: 30_000, windowsHide: true }, () =>
-        resolve(dir),
-      );
-    });
+    ready = cachedTracerDir(python, sourceDir, cacheRoot).catch(() => privateTracerDir(python, sourceDir));
     prepared.set(key, ready);
   }
   return ready;
 }
 
-// The copies are this process's alone: they go when it does.
+/** Copies the tracer's files from `sourceDir` into `dir` and compiles them with `python`. */
+function copyAndCompile(python: PythonInfo, sourceDir: string, dir: string, files: string[]): Promise<void> {
+  mkdirSync(join(dir, 'kitchen_tracer'), { recursive: true });
+  for (const file of files) cpSync(join(sourceDir, file), join(dir, file));
+  const env = { ...process.env };
+  delete env.PYTHONDONTWRITEBYTECODE;
+  delete env.PYTHONPYCACHEPREFIX;
+  // A failed compile leaves a usable copy: Python compiles what it imports.
+  return new Promise((resolve) =>
+    execFile(python.executable, ['-m', 'compileall', '-q', dir], { env, timeout: 30_000, windowsHide: true }, () =>
+      resolve(),
+    ),
+  );
+}
+
+/**
+ * The copy in the cache, made if it is not there yet. Made under a temporary name and renamed into
+ * place once compiled, so a process never finds half a copy; two processes making it at once both
+ * succeed, and one copy stays.
+ */
+export async function cachedTracerDir(python: PythonInfo, sourceDir: string, cacheRoot: string): Promise<string> {
+  const files = tracerFiles(sourceDir);
+  const hash = createHash('sha256').update(`${python.executable}\0${python.version}\0`);
+  for (const file of files)
+    hash
+      .update(`${file}\0`)
+      .update(readFileSync(join(sourceDir, file)))
+      .update('\0');
+  const dir = join(cacheRoot, `tracer-${hash.digest('hex').slice(0, 16)}`);
+  if (existsSync(join(dir, COMPLETE))) {
+    try {
+      // Used now: not stale (see removeStale).
+      const now = new Date();
+      utimesSync(dir, now, now);
+    } catch {
+      // Read-only: it stays as it was.
+    }
+    return dir;
+  }
+
+  mkdirSync(cacheRoot, { recursive: true, mode: 0o700 });
+  const building = mkdtempSync(join(cacheRoot, 'building-'));
+  try {
+    await copyAndCompile(python, sourceDir, building, files);
+    writeFileSync(join(building, COMPLETE), '');
+    try {
+      renameSync(building, dir);
+    } catch (err) {
+      // Another process put its copy in place first: use that one.
+      if (!existsSync(join(dir, COMPLETE))) throw err;
+    }
+  } finally {
+    rmSync(building, { recursive: true, force: true });
+  }
+  removeStale(cacheRoot, dir);
+  return dir;
+}
+
+/** Removes cached copies (and abandoned half-made ones) older than STALE_MS, other than `keep`. */
+function removeStale(cacheRoot: string, keep: string): void {
+  for (const name of readdirSync(cacheRoot)) {
+    const path = join(cacheRoot, name);
+    if (path === keep || !/^(tracer|building)-/.test(name)) continue;
+    try {
+      if (Date.now() - statSync(path).mtimeMs > STALE_MS) rmSync(path, { recursive: true, force: true });
+    } catch {
+      // Gone already, or not ours to remove.
+    }
+  }
+}
+
+/** A copy of this process's own in the temporary folder, removed at exit; the source folder if even that fails. */
+async function privateTracerDir(python: PythonInfo, sourceDir: string): Promise<string> {
+  try {
+    const dir = mkdtempSync(join(tmpdir(), 'kitchen-tracer-'));
+    made.push(dir);
+    await copyAndCompile(python, sourceDir, dir, tracerFiles(sourceDir));
+    return dir;
+  } catch {
+    return sourceDir;
+  }
+}
+
+// The private copies are this process's alone: they go when it does.
 process.once('exit', () => {
   for (const dir of made) rmSync(dir, { recursive: true, force: true });
 });
