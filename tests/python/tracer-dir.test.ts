@@ -1,4 +1,14 @@
-import { appendFileSync, cpSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  chmodSync,
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
@@ -45,6 +55,17 @@ describe('the compiled tracer is kept in the cache', () => {
     expect(c).not.toBe(a);
     // No half-made copy is left behind.
     expect(readdirSync(cache).sort()).toEqual([a, c].map((d) => d.slice(cache.length + 1)).sort());
+  });
+
+  // (POSIX ownership and modes: Windows has neither.)
+  test.skipIf(typeof process.getuid !== 'function')('a cache folder others can write to is refused', async () => {
+    const python = await findPython(null);
+    const cache = temp('kitchen-cache-');
+    chmodSync(cache, 0o777);
+    await expect(cachedTracerDir(python, source, cache)).rejects.toThrow(/is not private to this user/);
+    const dir = await preparedTracerDir(python, source, cache);
+    expect(dir.startsWith(cache)).toBe(false);
+    expect(readdirSync(cache)).toEqual([]);
   });
 
   test('where the cache cannot be written, a private copy is used instead', async () => {

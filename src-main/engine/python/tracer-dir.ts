@@ -92,6 +92,7 @@ export async function cachedTracerDir(python: PythonInfo, sourceDir: string, cac
       .update('\0');
   const dir = join(cacheRoot, `tracer-${hash.digest('hex').slice(0, 16)}`);
   if (existsSync(join(dir, COMPLETE))) {
+    assertPrivate(cacheRoot);
     try {
       // Used now: not stale (see removeStale).
       const now = new Date();
@@ -103,6 +104,7 @@ export async function cachedTracerDir(python: PythonInfo, sourceDir: string, cac
   }
 
   mkdirSync(cacheRoot, { recursive: true, mode: 0o700 });
+  assertPrivate(cacheRoot);
   const building = mkdtempSync(join(cacheRoot, 'building-'));
   try {
     await copyAndCompile(python, sourceDir, building, files);
@@ -118,6 +120,18 @@ export async function cachedTracerDir(python: PythonInfo, sourceDir: string, cac
   }
   removeStale(cacheRoot, dir);
   return dir;
+}
+
+/**
+ * Every traced process runs the code in the cache: a folder another user could write to is refused
+ * (POSIX: it must be this user's, writable by no one else), and the private copy is used instead.
+ */
+function assertPrivate(cacheRoot: string): void {
+  if (typeof process.getuid !== 'function') return;
+  const st = statSync(cacheRoot);
+  if (st.uid !== process.getuid() || (st.mode & 0o022) !== 0) {
+    throw new Error(`${cacheRoot} is not private to this user`);
+  }
 }
 
 /** Removes cached copies (and abandoned half-made ones) older than STALE_MS, other than `keep`. */
