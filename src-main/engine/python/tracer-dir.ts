@@ -30,7 +30,7 @@ export function defaultCacheRoot(env: NodeJS.ProcessEnv = process.env): string {
     env.XDG_CACHE_HOME ||
     (process.platform === 'win32' ? env.LOCALAPPDATA : undefined) ||
     (process.platform === 'darwin' ? join(homedir(), 'Library', 'Caches') : join(homedir(), '.cache'));
-  return join(base ?? tmpdir(), 'concurrency-kitchen');
+  return join(base, 'concurrency-kitchen');
 }
 
 /** The tracer's files (relative paths), sorted: sitecustomize and the kitchen_tracer package's modules. */
