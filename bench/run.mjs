@@ -15,10 +15,11 @@ const cli = join(root, 'out/main/cli.js');
 const scratch = mkdtempSync(join(tmpdir(), 'kitchen-bench-'));
 const REPEAT = Number(process.env.BENCH_REPEAT ?? 5);
 // BENCH_ONLY=overhead measures the tracer's overhead on the Python scripts and nothing else, with
-// BENCH_PY_TURNS turns (21 by default): more turns, a tighter median.
+// BENCH_PY_TURNS turns (21 by default): more turns, a tighter median. BENCH_ONLY=phases measures only
+// where a traced run of the multiprocessing lesson spends its extra time, step by step.
 const ONLY = process.env.BENCH_ONLY ?? null;
-if (ONLY !== null && ONLY !== 'overhead')
-  throw new Error(`BENCH_ONLY: expected "overhead", not ${JSON.stringify(ONLY)}`);
+if (ONLY !== null && ONLY !== 'overhead' && ONLY !== 'phases')
+  throw new Error(`BENCH_ONLY: expected "overhead" or "phases", not ${JSON.stringify(ONLY)}`);
 const PY_TURNS = Number(process.env.BENCH_PY_TURNS ?? Math.max(REPEAT, 21));
 
 /** @param {number[]} xs */
@@ -206,7 +207,7 @@ if (python) {
       hz: t.otherData.summary.samplingHz,
     };
   };
-  for (const script of cases) {
+  for (const script of ONLY === 'phases' ? [] : cases) {
     const path = script.startsWith('/') ? script : join(lessons, script);
     /** @type {number[]} */
     const plain = [];
@@ -247,7 +248,9 @@ if (python) {
         `untraced runs alone vary ±${spread(plain).toFixed(0)}%`,
     ]);
   }
-  rows.push(['OS scheduler sampling rate (Linux /proc)', `median ${median(hz)} Hz over ${hz.length} traced runs`]);
+  if (hz.length > 0)
+    rows.push(['OS scheduler sampling rate (Linux /proc)', `median ${median(hz)} Hz over ${hz.length} traced runs`]);
+  if (ONLY === null || ONLY === 'phases') rows.push(...phases(lessons));
   if (ONLY === null) {
     // What the tracer costs around fork(): page faults and CPU per forked child, and the parent's faults per fork.
     const forks = join(root, 'bench/python/fork_children.py');
@@ -323,6 +326,94 @@ if (python) {
       `median ${median(best.map((x) => Math.abs(x.skew))).toFixed(1)} µs over the 20 fastest of 200 round trips (round trip ${median(best.map((x) => x.rtt)).toFixed(0)} µs)`,
     ]);
   }
+}
+
+/**
+ * Where a traced run of the multiprocessing lesson spends its extra time: the script marks each step
+ * (bench/python/mp_phases.py), untraced and traced runs (sampler off) take turns, and each step's
+ * traced-minus-untraced difference is taken per turn, then the median. Linux and macOS: it forks.
+ * @param {string} lessons
+ * @returns {[string, string][]}
+ */
+function phases(lessons) {
+  const script = join(root, 'bench/python/mp_phases.py');
+  /** @param {string} stderr @param {number} startUs @param {number} endUs */
+  const steps = (stderr, startUs, endUs) => {
+    /** @type {Record<string, number>} */
+    const at = {};
+    for (const line of stderr.split('\n')) {
+      if (!line.startsWith('PHASES ')) continue;
+      for (const pair of line.slice(7).split(' ')) {
+        const [name, us] = pair.split('=');
+        at[name] ??= Number(us) - startUs;
+      }
+    }
+    /** @type {[string, number][]} */
+    const out = [
+      ['start-up: spawn to the script’s first line', at.main],
+      ['the parent starts the first process', at.start2 - at.start1],
+      ['the parent starts the second process', at.started - at.start2],
+      ['the second process: fork to its task’s first line', at['c2-run'] - at['pre-fork2']],
+      ['… of which the fork and the after-fork hooks', at['c2-forked'] - at['pre-fork2']],
+      ['… then until multiprocessing bootstraps it', at['c2-bootstrap'] - at['c2-forked']],
+      ['… then the bootstrap, until the task runs', at['c2-run'] - at['c2-bootstrap']],
+      ['the second process: print, then sleep 0.2 s', at['c2-slept'] - at['c2-run']],
+      ['the second process’s end, until the parent’s join returns', at.join2 - at['c2-slept']],
+      ['the parent: after the last join, until it has exited', endUs - startUs - at.join2],
+      ['whole run', endUs - startUs],
+    ];
+    return out.every(([, us]) => Number.isFinite(us)) ? out : null;
+  };
+  /** @type {[string, number][][]} */
+  const plain = [];
+  /** @type {[string, number][][]} */
+  const traced = [];
+  const out = join(scratch, 'phases.json');
+  const runPlain = () => {
+    const t0 = process.hrtime.bigint();
+    const p = spawnSync(python, [script], {
+      cwd: lessons,
+      encoding: 'utf8',
+      stdio: ['ignore', 'ignore', 'pipe'],
+      env: { ...process.env, BENCH_T0_NS: t0.toString() },
+    });
+    return steps(p.stderr ?? '', 0, Number(process.hrtime.bigint() - t0) / 1000);
+  };
+  const runTraced = () => {
+    const t = spawnSync(process.execPath, [cli, 'trace', '--out', out, '--', python, script], {
+      cwd: lessons,
+      encoding: 'utf8',
+      stdio: ['ignore', 'ignore', 'pipe'],
+      env: { ...process.env, KITCHEN_SAMPLE_US: '0' },
+    });
+    /** @type {Trace} */
+    const trace = JSON.parse(readFileSync(out, 'utf8'));
+    const mainPid = trace.traceEvents.find((e) => e.ph === 'X')?.pid;
+    const main = trace.traceEvents.filter((e) => e.ph === 'X' && e.pid === mainPid && e.tid === mainPid);
+    return steps(t.stderr ?? '', Math.min(...main.map((e) => e.ts)), Math.max(...main.map((e) => e.ts + e.dur)));
+  };
+  for (let i = 0; i < PY_TURNS; i++) {
+    // Each goes first every other turn, as in the overhead runs above.
+    const first = i % 2 === 0 ? runPlain() : runTraced();
+    const second = i % 2 === 0 ? runTraced() : runPlain();
+    const [plainSteps, tracedSteps] = i % 2 === 0 ? [first, second] : [second, first];
+    if (plainSteps && tracedSteps) {
+      plain.push(plainSteps);
+      traced.push(tracedSteps);
+    }
+  }
+  if (plain.length === 0) return [['multiprocessing lesson, step by step', 'no complete run (see mp_phases.py)']];
+  return plain[0].map(([name], k) => {
+    const a = median(plain.map((run) => run[k][1]));
+    const b = median(traced.map((run) => run[k][1]));
+    const d = median(traced.map((run, i) => run[k][1] - plain[i][k][1]));
+    return [
+      `multiprocessing lesson, ${name}`,
+      `${(a / 1000).toFixed(1)} ms untraced, ${(b / 1000).toFixed(1)} ms traced: ` +
+        `${Math.abs(d) < 50 ? '±' : d > 0 ? '+' : '−'}${Math.abs(d / 1000).toFixed(1)} ms ` +
+        `(median over ${plain.length} turns of each turn’s difference)`,
+    ];
+  });
 }
 
 // 5. The UI in browser mode: page load, and the CPU Chromium takes to draw a live run (the app shares
