@@ -200,12 +200,8 @@ if (python) {
     });
     /** @type {Trace} */
     const t = JSON.parse(readFileSync(out, 'utf8'));
-    const mainPid = t.traceEvents.find((e) => e.ph === 'X')?.pid;
-    const main = t.traceEvents.filter((e) => e.ph === 'X' && e.pid === mainPid && e.tid === mainPid);
-    return {
-      ms: (Math.max(...main.map((e) => e.ts + e.dur)) - Math.min(...main.map((e) => e.ts))) / 1000,
-      hz: t.otherData.summary.samplingHz,
-    };
+    const main = mainLane(t);
+    return { ms: (main.endUs - main.startUs) / 1000, hz: t.otherData.summary.samplingHz };
   };
   for (const script of ONLY === 'phases' ? [] : cases) {
     const path = script.startsWith('/') ? script : join(lessons, script);
@@ -329,6 +325,16 @@ if (python) {
 }
 
 /**
+ * A Python script's main process lane in a trace from `kitchen trace`: from the spawn to the exit, in µs.
+ * @param {Trace} trace
+ */
+function mainLane(trace) {
+  const mainPid = trace.traceEvents.find((e) => e.ph === 'X')?.pid;
+  const main = trace.traceEvents.filter((e) => e.ph === 'X' && e.pid === mainPid && e.tid === mainPid);
+  return { startUs: Math.min(...main.map((e) => e.ts)), endUs: Math.max(...main.map((e) => e.ts + e.dur)) };
+}
+
+/**
  * Where a traced run of the multiprocessing lesson spends its extra time: the script marks each step
  * (bench/python/mp_phases.py), untraced and traced runs (sampler off) take turns, and each step's
  * traced-minus-untraced difference is taken per turn, then the median. Linux and macOS: it forks.
@@ -386,17 +392,12 @@ function phases(lessons) {
       stdio: ['ignore', 'ignore', 'pipe'],
       env: { ...process.env, KITCHEN_SAMPLE_US: '0' },
     });
-    /** @type {Trace} */
-    const trace = JSON.parse(readFileSync(out, 'utf8'));
-    const mainPid = trace.traceEvents.find((e) => e.ph === 'X')?.pid;
-    const main = trace.traceEvents.filter((e) => e.ph === 'X' && e.pid === mainPid && e.tid === mainPid);
-    return steps(t.stderr ?? '', Math.min(...main.map((e) => e.ts)), Math.max(...main.map((e) => e.ts + e.dur)));
+    const main = mainLane(JSON.parse(readFileSync(out, 'utf8')));
+    return steps(t.stderr ?? '', main.startUs, main.endUs);
   };
   for (let i = 0; i < PY_TURNS; i++) {
     // Each goes first every other turn, as in the overhead runs above.
-    const first = i % 2 === 0 ? runPlain() : runTraced();
-    const second = i % 2 === 0 ? runTraced() : runPlain();
-    const [plainSteps, tracedSteps] = i % 2 === 0 ? [first, second] : [second, first];
+    const [plainSteps, tracedSteps] = i % 2 === 0 ? [runPlain(), runTraced()] : [runTraced(), runPlain()].reverse();
     if (plainSteps && tracedSteps) {
       plain.push(plainSteps);
       traced.push(tracedSteps);
