@@ -33,24 +33,25 @@ def task(n):
     report()
 
 
-def before_fork():
-    mark("pre-fork%d" % (sum(1 for name, _ in marks if name.startswith("pre-fork")) + 1))
-
-
-def child_number():
-    """In a child, which fork made it (1, 2): its copy of the marks holds the parent's ones up to the fork."""
+def forks_so_far():
+    """Forks marked in this process's marks: in a child, which fork made it (its copy of the marks holds
+    the parent's ones up to its fork)."""
     return sum(1 for name, _ in marks if name.startswith("pre-fork"))
 
 
+def before_fork():
+    mark("pre-fork%d" % (forks_so_far() + 1))
+
+
 def after_fork_in_child():
-    mark("c%d-forked" % child_number())
+    mark("c%d-forked" % forks_so_far())
 
 
 def marking_bootstrap(bootstrap):
     """Process._bootstrap (the tracer's, when traced), marked when it starts in the child."""
 
     def marked(self, *args, **kwargs):
-        mark("c%d-bootstrap" % child_number())
+        mark("c%d-bootstrap" % forks_so_far())
         return bootstrap(self, *args, **kwargs)
 
     return marked
