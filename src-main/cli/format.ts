@@ -22,7 +22,10 @@ export function formatSummary(scenarioId: string, reason: RunEndReason, message:
       ? '  CPU time           not measured (the OS scheduler was not sampled)'
       : `  CPU time           ${formatUs(s.cpuUs)} (${s.coresBusy.toFixed(2)} of ${plural(s.cores, 'core')} busy on average)`,
     `  parallelism        ${plural(s.peakRunning, 'lane')} running at the same instant, at most` +
-      (s.peakCores === null ? '' : ` (${s.peakCores.toFixed(2)} cores' worth of CPU)`),
+      (s.peakCores === null
+        ? ''
+        : ` (${s.peakCores.toFixed(2)} cores' worth of CPU` +
+          `${s.peakReady > s.peakRunning ? `; ${s.peakReady} were ready at once and took turns` : ''})`),
     `  concurrency        ${plural(s.peakAlive, 'lane')} alive at the same instant, at most`,
     ...(s.workers
       ? [

@@ -122,6 +122,16 @@ export function sustainedPeak(intervals: readonly { startUs: number; endUs: numb
   return 1;
 }
 
+/**
+ * Lanes that ran at the same instant: those ready at once, but no more than
+ * the cores' worth of CPU they got (rounded: 1.5 cores means they overlapped
+ * for at least half the time), and at least one if any ran.
+ */
+export function ranAtOnce(peakReady: number, peakCores: number | null): number {
+  if (peakCores === null || peakReady === 0) return peakReady;
+  return Math.min(peakReady, Math.max(1, Math.round(peakCores)));
+}
+
 /** Total length of the time covered by both interval lists (each list may overlap itself). */
 export function overlapUs(
   a: readonly { startUs: number; endUs: number }[],
@@ -214,14 +224,16 @@ export function summarize(
           })),
           PEAK_WINDOW_US,
         );
+  // Lanes running at once as the chart shows them (sampled lanes: runnable, on a CPU or queued for one).
+  const peakReady = sustainedPeak(executing, SUSTAINED_US);
   const summary = {
     wallUs,
     cpuUs,
     coresBusy: cpuUs === null ? null : cpuUs / safeWall,
     cores,
-    // Lanes running at once as the chart shows them (sampled lanes: runnable, on a CPU or queued
-    // for one); peakCores says how much CPU they really got, and the verdict weighs the two.
-    peakRunning: sustainedPeak(executing, SUSTAINED_US),
+    peakReady,
+    // How many of them really ran at once: no more than the cores' worth of CPU they got.
+    peakRunning: ranAtOnce(peakReady, peakCores),
     peakCores,
     peakAlive: peakOverlap(timeline.lanes.map((l) => ({ startUs: l.info.spawnedUs, endUs: l.endUs }))),
     sequentialUs,

@@ -25,7 +25,7 @@ export function verdictOf(
   if (w) return { sentence: w, short: w };
   if (s.peakAlive <= 1)
     return { sentence: 'One lane at a time: neither concurrent nor parallel.', short: 'one at a time' };
-  if (s.peakRunning <= 1) {
+  if (s.peakReady <= 1) {
     return {
       sentence: `Concurrency without parallelism: ${s.peakAlive} lanes were in progress at once, but never more than one ran at the same instant.`,
       short: `concurrency: ${s.peakAlive} in progress, 1 running at a time`,
@@ -34,14 +34,14 @@ export function verdictOf(
   if (python && !python.sampled) {
     // The tracer only knows a thread is outside any waiting call: running, or waiting for the GIL.
     return {
-      sentence: `${s.peakRunning} lanes were busy at the same instant. The OS scheduler was not sampled, so this run cannot tell whether they ran in parallel or took turns (threads holding the GIL one at a time).`,
-      short: `${s.peakRunning} busy at once (not sampled)`,
+      sentence: `${s.peakReady} lanes were busy at the same instant. The OS scheduler was not sampled, so this run cannot tell whether they ran in parallel or took turns (threads holding the GIL one at a time).`,
+      short: `${s.peakReady} busy at once (not sampled)`,
     };
   }
-  if (s.peakCores !== null && s.peakCores < s.peakRunning - 0.5) {
+  if (s.peakCores !== null && s.peakRunning < s.peakReady) {
     return {
-      sentence: `${s.peakRunning} lanes were ready to run at the same instant, but they got only about ${s.peakCores.toFixed(1)} cores between them: the OS made them take turns with each other and with other programs (hatched bars).`,
-      short: `${s.peakRunning} running, but sharing ${s.peakCores.toFixed(1)} cores`,
+      sentence: `${s.peakReady} lanes were ready to run at the same instant, but they got only about ${s.peakCores.toFixed(1)} cores between them: the OS made them take turns with each other and with other programs (hatched bars).`,
+      short: `${s.peakReady} ready at once, but sharing ${s.peakCores.toFixed(1)} cores`,
     };
   }
   return {

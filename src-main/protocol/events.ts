@@ -68,10 +68,18 @@ export interface RunSummary {
   /** Logical CPU cores of the machine that ran it. */
   readonly cores: number;
   /**
-   * Most lanes running (or blocking) at once for 10 ms or more: parallelism as
-   * the lanes report it, without sampling blips at hand-overs. Lanes sampled
-   * from the OS count while runnable, on a CPU or queued for one: `peakCores`
-   * says how much CPU they got.
+   * Most lanes running (or blocking) at once for 10 ms or more, as the lanes
+   * report it, without sampling blips at hand-overs. Lanes sampled from the
+   * OS count while runnable, on a CPU or queued for one: ready to run, not
+   * necessarily running (`peakCores` says how much CPU they got).
+   */
+  readonly peakReady: number;
+  /**
+   * Parallelism: most lanes that really ran at the same instant. peakReady,
+   * but no more than the cores' worth of CPU they got at the busiest time
+   * (peakCores, rounded; at least 1): two lanes that were both runnable while
+   * taking turns for one core (threads under the GIL on a busy machine) count
+   * as one. peakReady where no CPU time was measured.
    */
   readonly peakRunning: number;
   /**

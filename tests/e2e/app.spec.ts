@@ -69,7 +69,7 @@ test('the chef pair on one axis tells concurrency from parallelism', async ({ pa
   await expect(lanes.getByText('Dish 1', { exact: true })).toBeVisible();
   await expect(summary(page)).toContainText('One cook: concurrency: 2 in progress, 1 running at a time');
   await expect(summary(page)).toContainText(
-    /Cook and assistant: (parallelism: 2 running at the same instant|2 running, but sharing)/,
+    /Cook and assistant: (parallelism: 2 running at the same instant|2 ready at once, but sharing)/,
   );
 
   // The kitchen follows the pointer along the timeline.

@@ -4,6 +4,7 @@ import {
   peakAveraged,
   peakOverlap,
   peakWeighted,
+  ranAtOnce,
   summarize,
   sustainedPeak,
 } from '../../src-main/engine/summary';
@@ -62,6 +63,19 @@ describe('interval math', () => {
         10_000,
       ),
     ).toBe(1);
+  });
+
+  test('ranAtOnce: lanes ready at once count as running at once only as far as the CPU they got', () => {
+    // Two GIL threads both runnable on a busy machine, 1.1 cores between them: one ran at a time.
+    expect(ranAtOnce(2, 1.1)).toBe(1);
+    // Half a core of overlap on average is overlap.
+    expect(ranAtOnce(2, 1.5)).toBe(2);
+    expect(ranAtOnce(2, 1.49)).toBe(1);
+    // Never more than were ready, never fewer than one when any ran, unknown CPU changes nothing.
+    expect(ranAtOnce(2, 2.6)).toBe(2);
+    expect(ranAtOnce(3, 0.2)).toBe(1);
+    expect(ranAtOnce(0, 0)).toBe(0);
+    expect(ranAtOnce(3, null)).toBe(3);
   });
 
   test('overlapUs is the time both lists cover', () => {
@@ -124,6 +138,7 @@ describe('summarize', () => {
     expect(s.wallUs).toBe(1_000_000);
     expect(s.cpuUs).toBe(750_000);
     expect(s.coresBusy).toBe(0.75);
+    expect(s.peakReady).toBe(2);
     expect(s.peakRunning).toBe(2);
     expect(s.peakCores).toBe(1.5);
     expect(s.peakAlive).toBe(2);
@@ -149,9 +164,11 @@ describe('summarize', () => {
       e.type === 'state' ? { ...e, closedCpuUs: e.laneId === id(0) ? 300_000 : 250_000 } : e,
     );
     const s = summarize(buildTimeline(loaded), 2, 1_000_000, 1000, { gil: true, sampled: true });
-    expect(s.peakRunning).toBe(2);
+    expect(s.peakReady).toBe(2);
     expect(s.peakCores).toBeCloseTo(1.1);
-    expect(s.verdict.short).toBe('2 running, but sharing 1.1 cores');
+    // Parallelism is what the CPU shows: they took turns.
+    expect(s.peakRunning).toBe(1);
+    expect(s.verdict.short).toBe('2 ready at once, but sharing 1.1 cores');
     expect(s.verdict.sentence).toMatch(
       /^2 lanes were ready to run at the same instant, but they got only about 1\.1 cores/,
     );
@@ -165,6 +182,7 @@ describe('summarize', () => {
     expect(s.coresBusy).toBeNull();
     expect(s.peakCores).toBeNull();
     expect(s.workers?.coresBusy).toBeNull();
+    expect(s.peakReady).toBe(2);
     expect(s.peakRunning).toBe(2);
     expect(s.verdict.short).toBe('2 busy at once (not sampled)');
     expect(s.verdict.sentence).not.toMatch(/^Parallelism:|so they ran in parallel/);
