@@ -26,7 +26,7 @@ afterEach(() => {
   for (const dir of scratch.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 const compiled = (dir: string) =>
-  readdirSync(join(dir, 'kitchen_tracer', '__pycache__')).filter((f) => f.startsWith('tracer.'));
+  readdirSync(join(dir, '__pycache__')).filter((f) => f.startsWith('kitchen_tracer.'));
 
 describe('the compiled tracer is kept in the cache', () => {
   test('made once, compiled, then found again as it was', async () => {
@@ -36,7 +36,7 @@ describe('the compiled tracer is kept in the cache', () => {
     expect(dir.startsWith(cache)).toBe(true);
     expect(existsSync(join(dir, 'sitecustomize.py'))).toBe(true);
     expect(compiled(dir)).toHaveLength(1);
-    const pyc = join(dir, 'kitchen_tracer', '__pycache__', compiled(dir)[0]);
+    const pyc = join(dir, '__pycache__', compiled(dir)[0]);
     const madeAt = statSync(pyc).mtimeMs;
     expect(await cachedTracerDir(python, source, cache)).toBe(dir);
     expect(statSync(pyc).mtimeMs).toBe(madeAt);
@@ -50,7 +50,7 @@ describe('the compiled tracer is kept in the cache', () => {
     expect(a).toBe(b);
     const changed = temp('kitchen-source-');
     cpSync(source, changed, { recursive: true, filter: (p) => !p.includes('__pycache__') && !p.includes('lessons') });
-    appendFileSync(join(changed, 'kitchen_tracer', 'tracer.py'), '\n# changed\n');
+    appendFileSync(join(changed, 'kitchen_tracer.py'), '\n# changed\n');
     const c = await cachedTracerDir(python, changed, cache);
     expect(c).not.toBe(a);
     // No half-made copy is left behind.
@@ -74,6 +74,6 @@ describe('the compiled tracer is kept in the cache', () => {
     writeFileSync(file, '');
     const dir = await preparedTracerDir(python, source, join(file, 'cache'));
     expect(dir.startsWith(file)).toBe(false);
-    expect(existsSync(join(dir, 'kitchen_tracer', 'tracer.py'))).toBe(true);
+    expect(existsSync(join(dir, 'kitchen_tracer.py'))).toBe(true);
   });
 });

@@ -33,14 +33,14 @@ export function defaultCacheRoot(env: NodeJS.ProcessEnv = process.env): string {
   return join(base, 'concurrency-kitchen');
 }
 
-/** The tracer's files (relative paths), sorted: sitecustomize and the kitchen_tracer package's modules. */
-function tracerFiles(sourceDir: string): string[] {
-  const modules = readdirSync(join(sourceDir, 'kitchen_tracer')).filter((f) => f.endsWith('.py'));
-  return ['sitecustomize.py', ...modules.sort().map((f) => join('kitchen_tracer', f))];
-}
+/**
+ * The tracer's files: sitecustomize, and the tracer in one module (each module Python finds and loads
+ * at start-up costs every traced process time).
+ */
+const TRACER_FILES = ['kitchen_tracer.py', 'sitecustomize.py'];
 
 /**
- * The tracer as PYTHONPATH will see it: a copy of resources/python (sitecustomize and kitchen_tracer)
+ * The tracer as PYTHONPATH will see it: a copy of resources/python (sitecustomize and kitchen_tracer.py)
  * with its bytecode compiled for this interpreter, kept in the user's cache under a name made from the
  * interpreter and the tracer's sources, so each new run (each `kitchen trace`) finds it compiled. Every
  * traced process imports it at start, so compiling it each time (the app's folder may be read-only, or
@@ -64,7 +64,7 @@ export function preparedTracerDir(
 
 /** Copies the tracer's files from `sourceDir` into `dir` and compiles them with `python`. */
 function copyAndCompile(python: PythonInfo, sourceDir: string, dir: string, files: string[]): Promise<void> {
-  mkdirSync(join(dir, 'kitchen_tracer'), { recursive: true });
+  mkdirSync(dir, { recursive: true });
   for (const file of files) cpSync(join(sourceDir, file), join(dir, file));
   const env = { ...process.env };
   delete env.PYTHONDONTWRITEBYTECODE;
@@ -83,7 +83,7 @@ function copyAndCompile(python: PythonInfo, sourceDir: string, dir: string, file
  * succeed, and one copy stays.
  */
 export async function cachedTracerDir(python: PythonInfo, sourceDir: string, cacheRoot: string): Promise<string> {
-  const files = tracerFiles(sourceDir);
+  const files = TRACER_FILES;
   const hash = createHash('sha256').update(`${python.executable}\0${python.version}\0`);
   for (const file of files)
     hash
@@ -152,7 +152,7 @@ async function privateTracerDir(python: PythonInfo, sourceDir: string): Promise<
   try {
     const dir = mkdtempSync(join(tmpdir(), 'kitchen-tracer-'));
     made.push(dir);
-    await copyAndCompile(python, sourceDir, dir, tracerFiles(sourceDir));
+    await copyAndCompile(python, sourceDir, dir, TRACER_FILES);
     return dir;
   } catch {
     return sourceDir;
