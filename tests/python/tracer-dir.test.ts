@@ -25,8 +25,7 @@ const temp = (prefix: string) => {
 afterEach(() => {
   for (const dir of scratch.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
-const compiled = (dir: string) =>
-  readdirSync(join(dir, '__pycache__')).filter((f) => f.startsWith('kitchen_tracer.'));
+const compiled = (dir: string) => readdirSync(join(dir, '__pycache__')).filter((f) => f.startsWith('kitchen_tracer.'));
 
 describe('the compiled tracer is kept in the cache', () => {
   test('made once, compiled, then found again as it was', async () => {
