@@ -6,17 +6,31 @@ import sys
 
 
 def _chain():
-    """Runs the next sitecustomize on sys.path, if there is one, as Python would have."""
-    import importlib.machinery
-    import importlib.util
+    """Runs the next sitecustomize on sys.path, if there is one, as Python would have.
 
+    Looked for with two stat calls a folder rather than importlib's finders:
+    every traced process runs this at start-up, and nearly always finds nothing.
+    """
     here = os.path.dirname(os.path.abspath(__file__))
-    path = [p for p in sys.path if os.path.abspath(p or ".") != here]
-    spec = importlib.machinery.PathFinder.find_spec("sitecustomize", path)
-    if spec is None or spec.loader is None:
-        return
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    for folder in sys.path:
+        folder = os.path.abspath(folder or ".")
+        if folder == here:
+            continue
+        package = os.path.join(folder, "sitecustomize")
+        for path, locations in ((package + ".py", None), (os.path.join(package, "__init__.py"), [package])):
+            if os.path.isfile(path):
+                # (importlib.machinery is loaded already; importlib.util would import contextlib too.)
+                from importlib.machinery import ModuleSpec, SourceFileLoader
+
+                loader = SourceFileLoader("sitecustomize", path)
+                spec = ModuleSpec("sitecustomize", loader, origin=path, is_package=locations is not None)
+                spec.has_location = True
+                module = type(sys)("sitecustomize")
+                module.__spec__, module.__loader__, module.__file__ = spec, loader, path
+                if locations is not None:
+                    spec.submodule_search_locations = module.__path__ = locations
+                loader.exec_module(module)
+                return
 
 
 if os.environ.get("KITCHEN_TRACE_SOCKET"):

@@ -357,6 +357,21 @@ describe('tracing Python', () => {
     expect(ended.message).toBe('Baker-fork failed: ValueError: the oven is cold (fork)');
   });
 
+  test("the user's own sitecustomize, which the tracer's shadows, still runs", async () => {
+    for (const [folder, kind] of [
+      ['shadowed', 'a module'],
+      ['shadowed_package', 'a package'],
+    ]) {
+      const { timeline, run } = await withEnv({ PYTHONPATH: script(folder) }, () => trace('user_sitecustomize.py'));
+      const printed = run.events.flatMap((e) => (e.type === 'console' ? [e.text] : []));
+      expect(printed).toEqual([`user sitecustomize: ${kind}`]);
+      // Traced all the same: the line is on the script's lane.
+      const main = timeline.lanes[0];
+      expect(main.info.name).toBe('user_sitecustomize.py');
+      expect(run.events.some((e) => e.type === 'output' && e.laneId === main.info.laneId)).toBe(true);
+    }
+  });
+
   test('outside the engine the tracer leaves the script alone, exit code and all', async () => {
     const python = await findPython(null);
     const result = spawnSync(python.executable, [script('exits.py'), '3'], {

@@ -1,0 +1,5 @@
+"""A user's own sitecustomize, shadowed by the tracer's: it must still run."""
+
+import os
+
+os.environ["USER_SITECUSTOMIZE"] = "a module"
