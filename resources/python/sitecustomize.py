@@ -19,11 +19,11 @@ def _chain():
         package = os.path.join(folder, "sitecustomize")
         for path, locations in ((package + ".py", None), (os.path.join(package, "__init__.py"), [package])):
             if os.path.isfile(path):
-                # (importlib.machinery is loaded already; importlib.util would import contextlib too.)
-                from importlib.machinery import ModuleSpec, SourceFileLoader
-
-                loader = SourceFileLoader("sitecustomize", path)
-                spec = ModuleSpec("sitecustomize", loader, origin=path, is_package=locations is not None)
+                # Loaded as this file was, by the same kinds of loader and spec (importlib.machinery's
+                # SourceFileLoader and ModuleSpec): the importlib package is not imported yet at this
+                # point of start-up, and importing it costs about a millisecond.
+                loader = type(__loader__)("sitecustomize", path)
+                spec = type(__spec__)("sitecustomize", loader, origin=path, is_package=locations is not None)
                 spec.has_location = True
                 module = type(sys)("sitecustomize")
                 module.__spec__, module.__loader__, module.__file__ = spec, loader, path
