@@ -144,11 +144,14 @@ export class Engine {
     }
     this.starting = true;
     try {
+      const source = await makeSource();
+      // Before the run's clock starts: its chart and its summary begin with what it runs.
+      await source.prepare?.();
       const run = new Run({
         runId: randomUUID() as RunId,
         scenario: info,
         params,
-        source: await makeSource(),
+        source,
         cores: this.cores,
         flushMs: this.options.flushMs ?? 16,
         stopGraceMs: this.options.stopGraceMs ?? 400,

@@ -39,6 +39,11 @@ export interface RunSink {
 export interface RunSource {
   /** Whether a lane of this key may appear (a plan's keys; anything for a traced script, up to a cap). */
   allows(key: string): boolean;
+  /**
+   * Gets ready to start, before the run's clock starts (the engine calls it first, where there is one):
+   * what it takes to start the lanes is not drawn as part of the run.
+   */
+  prepare?(): Promise<void>;
   /** Starts; settles once everything it started has exited. */
   start(sink: RunSink): Promise<void>;
   /** Ends everything it started; resolves when all of it is gone. */

@@ -1,5 +1,7 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { resolve } from 'node:path';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { findPython } from '../../src-main/engine/python/interpreter';
 import { samplerIntervalUs, UNSAMPLED_RUNNING } from '../../src-main/engine/python/python-source';
@@ -369,6 +371,28 @@ describe('tracing Python', () => {
       const main = timeline.lanes[0];
       expect(main.info.name).toBe('user_sitecustomize.py');
       expect(run.events.some((e) => e.type === 'output' && e.laneId === main.info.laneId)).toBe(true);
+    }
+  });
+
+  test('what it takes to start the script is done before the run begins: its chart starts with the script', async () => {
+    // A fresh cache: the tracer is copied and compiled, on top of the sampler loading and the record server.
+    const cache = mkdtempSync(join(tmpdir(), 'kitchen-cache-'));
+    try {
+      const engine = makeEngine();
+      // (A first run finds the interpreter: the second asks for no more than the preparing.)
+      await finished(await engine.startScript({ script: script('exits.py'), args: ['0'] }));
+      const { preparedUs, timeline, summary } = await withEnv({ XDG_CACHE_HOME: cache }, async () => {
+        const asked = performance.now();
+        const run = await engine.startScript({ script: script('exits.py'), args: ['0'] });
+        return { preparedUs: (performance.now() - asked) * 1000, ...(await finished(run)) };
+      });
+      const main = timeline.lanes[0];
+      expect(main.info.name).toBe('exits.py');
+      // Had the preparing been part of the run, the script would have started after all of it.
+      expect(main.info.spawnedUs).toBeLessThan(preparedUs);
+      expect(summary.wallUs).toBe(main.endUs);
+    } finally {
+      rmSync(cache, { recursive: true, force: true });
     }
   });
 

@@ -4,6 +4,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { Worker } from 'node:worker_threads';
 import type { PythonInfo } from '../../protocol/commands';
 import { validateTracerRecord, type TracerRecord } from '../../protocol/tracer';
+import { monoNs } from '../clock';
 import { killProcessTree } from '../kill';
 import type { ExitInfo } from '../launch';
 import { eachLine } from '../lines';
@@ -85,6 +86,15 @@ export class PythonSource implements RunSource {
   private ticks = 0;
   private sampledUs = 0;
   private consoleLines = 0;
+  /** The run this source feeds, once it has started (see prepare). */
+  private sink: RunSink | null = null;
+  private tracerDir: string | null = null;
+  private samplerUp: Promise<void> | null = null;
+  /** The sampler's zero (it starts before the run's clock), and how far the run's zero is past it. */
+  private samplerT0Ns = 0n;
+  private samplerShiftUs = 0;
+  /** Problems met before the run started, reported to it when it does. */
+  private readonly early: string[] = [];
 
   constructor(private readonly spec: ScriptSpec) {
     this.sampled = spec.samplerEntry !== null && process.platform === 'linux' && samplerIntervalUs() > 0;
@@ -99,19 +109,43 @@ export class PythonSource implements RunSource {
     return this.sampled && this.sampledUs > 0 ? Math.round((this.ticks * 1e6) / this.sampledUs) : null;
   }
 
+  /**
+   * What the script needs before it starts, done before the run's clock starts (the engine calls this
+   * first), so the chart and the summary begin with the script: the sampler's thread loaded (its
+   * start-up must not compete with the script's), the record server listening, the tracer compiled.
+   */
+  async prepare(): Promise<void> {
+    if (this.server) return;
+    this.merger = new Merger((record) => this.sink?.accept(record), this.spec.python.gilEnabled);
+    this.samplerT0Ns = monoNs();
+    if (this.sampled && this.spec.samplerEntry) this.samplerUp = this.startSampler(this.spec.samplerEntry);
+    try {
+      this.server = await startRecordServer(
+        (raw, connection) => {
+          if (this.sink && this.merger) this.onRecord(this.sink, this.merger, raw, connection);
+        },
+        (connection) => {
+          if (this.sink && this.merger) this.onClose(this.sink, this.merger, connection);
+        },
+      );
+      this.tracerDir = await preparedTracerDir(this.spec.python, this.spec.tracerDir);
+      await this.samplerUp;
+    } catch (err) {
+      await this.sampler?.terminate();
+      await this.server?.close();
+      this.server = null;
+      throw err;
+    }
+  }
+
   async start(sink: RunSink): Promise<void> {
-    const merger = new Merger((record) => sink.accept(record), this.spec.python.gilEnabled);
-    this.merger = merger;
-    // The sampler's thread starts before the script does: its start-up must not compete with the script's.
-    const samplerUp =
-      this.sampled && this.spec.samplerEntry ? this.startSampler(sink, merger, this.spec.samplerEntry) : null;
-    const server = await startRecordServer(
-      (raw, connection) => this.onRecord(sink, merger, raw, connection),
-      (connection) => this.onClose(sink, merger, connection),
-    );
-    this.server = server;
-    const tracerDir = await preparedTracerDir(this.spec.python, this.spec.tracerDir);
-    await samplerUp;
+    await this.prepare();
+    const { server, tracerDir, merger } = this;
+    if (!server || !tracerDir || !merger) throw new Error('the Python runtime was not prepared');
+    this.sink = sink;
+    // The sampler's times are on its own zero, from before the run's: they are shifted onto the run's.
+    this.samplerShiftUs = Number(sink.t0Ns - this.samplerT0Ns) / 1000;
+    for (const message of this.early.splice(0)) sink.warn(message);
     const spawnedUs = sink.nowUs();
     // `python script.py` as the user would type it: the tracer starts from sitecustomize (PYTHONPATH).
     const child = spawn(
@@ -263,8 +297,8 @@ export class PythonSource implements RunSource {
   }
 
   /** Starts the sampler's thread; resolves once it is loaded and sampling (or has failed, which is reported). */
-  private startSampler(sink: RunSink, merger: Merger, entry: string): Promise<void> {
-    const init: SamplerInit = { t0Ns: sink.t0Ns.toString(), intervalUs: samplerIntervalUs() };
+  private startSampler(entry: string): Promise<void> {
+    const init: SamplerInit = { t0Ns: this.samplerT0Ns.toString(), intervalUs: samplerIntervalUs() };
     const worker = new Worker(entry, { workerData: init });
     this.sampler = worker;
     let ready = (): void => {};
@@ -276,14 +310,21 @@ export class PythonSource implements RunSource {
       if (process.env.KITCHEN_DEBUG_SAMPLER)
         console.error('sampler cpu', (report.selfCpuUs / report.elapsedUs).toFixed(3), report.ticks);
       this.sampledUs = report.elapsedUs;
-      merger.os(report.segments);
-      for (const s of report.segments) {
+      // (Before the run starts nothing is watched: there is nothing to report.)
+      const { sink, merger } = this;
+      if (!sink || !merger) return;
+      const shift = this.samplerShiftUs;
+      const segments = report.segments.map((s) => ({ ...s, fromUs: s.fromUs - shift, toUs: s.toUs - shift }));
+      merger.os(segments);
+      for (const s of segments) {
         if (s.os === 'cpu' && s.core !== null) sink.coreSpan(s.core, s.key, s.fromUs, s.toUs);
       }
-      merger.advance(report.untilUs - MARGIN_US);
+      merger.advance(report.untilUs - shift - MARGIN_US);
     });
     worker.on('error', (err) => {
-      sink.warn(`the scheduler sampler failed: ${err.message}`);
+      const message = `the scheduler sampler failed: ${err.message}`;
+      if (this.sink) this.sink.warn(message);
+      else this.early.push(message);
       ready();
     });
     this.samplerDone = new Promise((resolve) =>
