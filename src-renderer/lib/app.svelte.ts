@@ -58,6 +58,8 @@ export class AppState {
   pythonPath = $state(stored('python'));
   scriptPath = $state(stored('script'));
   scriptArgs = $state(stored('args'));
+  /** A run was asked for and has not begun yet (the engine gets a Python run ready first). */
+  starting = $state(false);
 
   readonly scenario: ScenarioInfo | null = $derived(
     this.hello?.scenarios.find((s) => s.id === this.selectedId) ?? null,
@@ -115,6 +117,7 @@ export class AppState {
   }
 
   private install(model: RunModel): void {
+    this.starting = false;
     this.current = model;
     this.latest = { ...this.latest, [model.scenarioId]: model };
     this.version++;
@@ -197,12 +200,14 @@ export class AppState {
   async run(ids: string[] = [this.selectedId]): Promise<void> {
     const [first, ...rest] = ids;
     const scenario = this.hello?.scenarios.find((s) => s.id === first);
-    if (!scenario || this.running) return;
+    if (!scenario || this.running || this.starting) return;
     this.error = null;
     this.queue = rest;
+    this.starting = true;
     try {
       await this.bridge.startRun(scenario.id, this.valuesFor(scenario));
     } catch (err) {
+      this.starting = false;
       this.queue = [];
       this.error = (err as Error).message;
     }
@@ -260,11 +265,13 @@ export class AppState {
 
   /** Traces the user's script. */
   async runScript(): Promise<void> {
-    if (this.running || !this.scriptPath.trim()) return;
+    if (this.running || this.starting || !this.scriptPath.trim()) return;
     this.error = null;
+    this.starting = true;
     try {
       await this.bridge.startScript(this.scriptPath.trim(), splitArgs(this.scriptArgs));
     } catch (err) {
+      this.starting = false;
       this.error = (err as Error).message;
     }
   }

@@ -13,9 +13,11 @@ test('the GIL lesson: the summary says the GIL serialised the threads, and the c
   page.on('pageerror', (err) => errors.push(err.message));
   await page.goto(kitchen.url);
   await page.getByRole('radio', { name: /CPU work on Python threads/ }).check();
-  await page.getByRole('button', { name: 'Run', exact: true }).click();
+  // A double click starts one run: while the engine gets it ready the button waits ("Starting…").
+  await page.getByRole('button', { name: 'Run', exact: true }).dblclick();
   await expect(timeline(page).getByText('Worker-1', { exact: true })).toBeVisible();
   await expect(summary(page)).toContainText('the GIL serialised them', { timeout: 30_000 });
+  await expect(page.getByRole('alert')).toHaveCount(0);
   await expect(summary(page)).toContainText(/sampled at \d+ Hz/);
   await page.getByRole('button', { name: 'CPU cores' }).click();
   await expect(timeline(page).getByText('Core 0', { exact: true })).toBeVisible();
