@@ -89,7 +89,6 @@ export class PythonSource implements RunSource {
   /** The run this source feeds, once it has started (see prepare). */
   private sink: RunSink | null = null;
   private tracerDir: string | null = null;
-  private samplerUp: Promise<void> | null = null;
   /** The sampler's zero (it starts before the run's clock), and how far the run's zero is past it. */
   private samplerT0Ns = 0n;
   private samplerShiftUs = 0;
@@ -118,7 +117,7 @@ export class PythonSource implements RunSource {
     if (this.server) return;
     this.merger = new Merger((record) => this.sink?.accept(record), this.spec.python.gilEnabled);
     this.samplerT0Ns = monoNs();
-    if (this.sampled && this.spec.samplerEntry) this.samplerUp = this.startSampler(this.spec.samplerEntry);
+    const samplerUp = this.sampled && this.spec.samplerEntry ? this.startSampler(this.spec.samplerEntry) : null;
     try {
       this.server = await startRecordServer(
         (raw, connection) => {
@@ -129,7 +128,7 @@ export class PythonSource implements RunSource {
         },
       );
       this.tracerDir = await preparedTracerDir(this.spec.python, this.spec.tracerDir);
-      await this.samplerUp;
+      await samplerUp;
     } catch (err) {
       await this.sampler?.terminate();
       await this.server?.close();
