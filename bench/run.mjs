@@ -5,7 +5,8 @@
  * the median, as ratios where possible.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,9 +18,11 @@ const REPEAT = Number(process.env.BENCH_REPEAT ?? 5);
 // BENCH_ONLY=overhead measures the tracer's overhead on the Python scripts and nothing else, with
 // BENCH_PY_TURNS turns (21 by default): more turns, a tighter median. BENCH_ONLY=phases measures only
 // where a traced run of the multiprocessing lesson spends its extra time, step by step.
+// BENCH_ONLY=instructions counts the instructions the Python scripts execute, untraced and traced
+// (Valgrind's cachegrind: the same count every run, whatever else the machine is doing).
 const ONLY = process.env.BENCH_ONLY ?? null;
-if (ONLY !== null && ONLY !== 'overhead' && ONLY !== 'phases')
-  throw new Error(`BENCH_ONLY: expected "overhead" or "phases", not ${JSON.stringify(ONLY)}`);
+if (ONLY !== null && !['overhead', 'phases', 'instructions'].includes(ONLY))
+  throw new Error(`BENCH_ONLY: expected "overhead", "phases" or "instructions", not ${JSON.stringify(ONLY)}`);
 const PY_TURNS = Number(process.env.BENCH_PY_TURNS ?? Math.max(REPEAT, 21));
 
 /** @param {number[]} xs */
@@ -203,7 +206,8 @@ if (python) {
     const main = mainLane(t);
     return { ms: (main.endUs - main.startUs) / 1000, hz: t.otherData.summary.samplingHz };
   };
-  for (const script of ONLY === 'phases' ? [] : cases) {
+  const speedsBefore = ONLY === null || ONLY === 'overhead' ? coreSpeeds(python) : null;
+  for (const script of ONLY === null || ONLY === 'overhead' ? cases : []) {
     const path = script.startsWith('/') ? script : join(lessons, script);
     /** @type {number[]} */
     const plain = [];
@@ -244,8 +248,17 @@ if (python) {
         `untraced runs alone vary ±${spread(plain).toFixed(0)}%`,
     ]);
   }
+  if (speedsBefore) {
+    const after = coreSpeeds(python);
+    if (after)
+      rows.push([
+        'speed of each core before / after the overhead runs (a fixed loop pinned to it, best of 5)',
+        `${speedsBefore.map((ms, cpu) => `cpu${cpu} ${ms.toFixed(1)} / ${after[cpu].toFixed(1)} ms`).join(', ')}`,
+      ]);
+  }
   if (hz.length > 0)
     rows.push(['OS scheduler sampling rate (Linux /proc)', `median ${median(hz)} Hz over ${hz.length} traced runs`]);
+  if (ONLY === null || ONLY === 'instructions') rows.push(...(await instructions(python, lessons, cases)));
   if (ONLY === null || ONLY === 'phases') rows.push(...phases(lessons));
   if (ONLY === null) {
     // What the tracer costs around fork(): page faults and CPU per forked child, and the parent's faults per fork.
@@ -322,6 +335,100 @@ if (python) {
       `median ${median(best.map((x) => Math.abs(x.skew))).toFixed(1)} µs over the 20 fastest of 200 round trips (round trip ${median(best.map((x) => x.rtt)).toFixed(0)} µs)`,
     ]);
   }
+}
+
+/**
+ * How fast each core is right now: the best of 5 runs of a fixed Python loop pinned to it (Linux,
+ * `taskset`), in ms. On a virtual machine one core can be much slower than the other for seconds at a
+ * time (its host shares it), which moves a run's time by more than the tracer's cost. Null elsewhere.
+ * @param {string} python
+ * @returns {number[] | null}
+ */
+function coreSpeeds(python) {
+  if (process.platform !== 'linux' || spawnSync('taskset', ['-V']).status !== 0) return null;
+  const loop =
+    'import time\nt=time.perf_counter_ns()\nx=0\nfor i in range(300000): x+=i\nprint(time.perf_counter_ns()-t)';
+  return Array.from({ length: availableParallelism() }, (_, cpu) => {
+    const times = Array.from({ length: 5 }, () =>
+      Number(spawnSync('taskset', ['-c', String(cpu), python, '-c', loop], { encoding: 'utf8' }).stdout),
+    );
+    return Math.min(...times) / 1e6;
+  });
+}
+
+/**
+ * Instructions executed by every process of each script, untraced and traced, counted by Valgrind's
+ * cachegrind: a count that does not depend on what else the machine is doing, where wall time does.
+ * Traced runs load the tracer as the engine starts it (sitecustomize on PYTHONPATH) and send their
+ * records to a socket that discards them. Python's hash seed is fixed so both runs do the same work.
+ * @param {string} python
+ * @param {string} lessons
+ * @param {string[]} cases
+ * @returns {Promise<[string, string][]>}
+ */
+async function instructions(python, lessons, cases) {
+  if (spawnSync('valgrind', ['--version']).status !== 0) {
+    console.error('instructions: skipped, valgrind is not installed');
+    return [];
+  }
+  const tracer = join(scratch, 'tracer');
+  mkdirSync(tracer);
+  for (const file of ['kitchen_tracer.py', 'sitecustomize.py'])
+    copyFileSync(join(root, 'resources/python', file), join(tracer, file));
+  // Compiled once here (as the engine does in its cache), not in the measured runs.
+  spawnSync(python, ['-m', 'compileall', '-q', tracer]);
+  const socket = join(scratch, 'discard.sock');
+  const server = createServer((c) => c.resume());
+  await new Promise((resolve) => server.listen(socket, () => resolve(undefined)));
+  /** @type {NodeJS.ProcessEnv} */
+  const env = { ...process.env, PYTHONHASHSEED: '0' };
+  delete env.PYTHONDONTWRITEBYTECODE;
+  delete env.PYTHONUNBUFFERED;
+  /**
+   * @param {string[]} args
+   * @param {NodeJS.ProcessEnv} runEnv
+   * @returns {Promise<{ total: number, processes: number }>}
+   */
+  const count = (args, runEnv) =>
+    new Promise((resolve) => {
+      const child = spawn(
+        'valgrind',
+        ['--tool=cachegrind', '--cache-sim=no', '--cachegrind-out-file=/dev/null', ...args],
+        {
+          cwd: lessons,
+          env: runEnv,
+          stdio: ['ignore', 'ignore', 'pipe'],
+        },
+      );
+      let err = '';
+      child.stderr.on('data', (d) => (err += d));
+      child.on('close', () => {
+        const counts = [...err.matchAll(/==\d+== I\s+refs:\s+([\d,]+)/g)].map((m) => Number(m[1].replaceAll(',', '')));
+        resolve({ total: counts.reduce((a, b) => a + b, 0), processes: counts.length });
+      });
+    });
+  /** @type {[string, string][]} */
+  const out = [];
+  for (const script of cases) {
+    const path = script.startsWith('/') ? script : join(lessons, script);
+    spawnSync(python, [path], { cwd: lessons, stdio: 'ignore', env }); // compiles what the script imports
+    const plain = await count([python, path], env);
+    const traced = await count([python, path], {
+      ...env,
+      PYTHONPATH: tracer,
+      KITCHEN_TRACE_SOCKET: socket,
+      KITCHEN_T0_NS: String(process.hrtime.bigint()),
+      PYTHONUNBUFFERED: '1',
+    });
+    const m = (/** @type {number} */ n) => `${(n / 1e6).toFixed(1)} M`;
+    out.push([
+      `instructions: ${script.split('/').pop()}`,
+      `${((100 * (traced.total - plain.total)) / plain.total).toFixed(2)}% traced (${m(plain.total)} → ` +
+        `${m(traced.total)} over ${traced.processes} process${traced.processes === 1 ? '' : 'es'})`,
+    ]);
+  }
+  server.close();
+  return out;
 }
 
 /**
