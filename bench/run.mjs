@@ -8,7 +8,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { availableParallelism, cpus, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -184,11 +184,9 @@ const python = spawnSync('python3', ['-c', 'import sys; print(sys.executable)'],
 if (python) {
   const lessons = join(root, 'resources/python/lessons');
   const cases = [
-    'py_threading.py',
-    'py_multiprocessing.py',
-    'py_asyncio.py',
-    'py_threads_cpu.py',
-    'py_processes_cpu.py',
+    ...['py_threading.py', 'py_multiprocessing.py', 'py_asyncio.py', 'py_threads_cpu.py', 'py_processes_cpu.py'].map(
+      (lesson) => join(lessons, lesson),
+    ),
     join(root, 'bench/python/call_heavy.py'),
   ];
   /** @type {number[]} */
@@ -207,8 +205,7 @@ if (python) {
     return { ms: (main.endUs - main.startUs) / 1000, hz: t.otherData.summary.samplingHz };
   };
   const speedsBefore = ONLY === null || ONLY === 'overhead' ? coreSpeeds(python) : null;
-  for (const script of ONLY === null || ONLY === 'overhead' ? cases : []) {
-    const path = script.startsWith('/') ? script : join(lessons, script);
+  for (const path of ONLY === null || ONLY === 'overhead' ? cases : []) {
     /** @type {number[]} */
     const plain = [];
     /** @type {number[]} */
@@ -242,7 +239,7 @@ if (python) {
       return `${at(0.5)}× (middle half ${at(0.25)}–${at(0.75)})`;
     };
     rows.push([
-      `tracer overhead: ${script.split('/').pop()}`,
+      `tracer overhead: ${basename(path)}`,
       `tracer ${ratios(alone)} the untraced run (sampler off); tracer and 1 kHz sampler ${ratios(traced)}; ` +
         `${median(plain).toFixed(0)} → ${median(alone).toFixed(0)} / ${median(traced).toFixed(0)} ms wall; ` +
         `untraced runs alone vary ±${spread(plain).toFixed(0)}%`,
@@ -362,8 +359,8 @@ function coreSpeeds(python) {
  * Traced runs load the tracer as the engine starts it (sitecustomize on PYTHONPATH) and send their
  * records to a socket that discards them. Python's hash seed is fixed so both runs do the same work.
  * @param {string} python
- * @param {string} lessons
- * @param {string[]} cases
+ * @param {string} lessons where the scripts run
+ * @param {string[]} cases the scripts' paths
  * @returns {Promise<[string, string][]>}
  */
 async function instructions(python, lessons, cases) {
@@ -409,8 +406,7 @@ async function instructions(python, lessons, cases) {
     });
   /** @type {[string, string][]} */
   const out = [];
-  for (const script of cases) {
-    const path = script.startsWith('/') ? script : join(lessons, script);
+  for (const path of cases) {
     spawnSync(python, [path], { cwd: lessons, stdio: 'ignore', env }); // compiles what the script imports
     const plain = await count([python, path], env);
     const traced = await count([python, path], {
@@ -422,7 +418,7 @@ async function instructions(python, lessons, cases) {
     });
     const m = (/** @type {number} */ n) => `${(n / 1e6).toFixed(1)} M`;
     out.push([
-      `instructions: ${script.split('/').pop()}`,
+      `instructions: ${basename(path)}`,
       `${((100 * (traced.total - plain.total)) / plain.total).toFixed(2)}% traced (${m(plain.total)} → ` +
         `${m(traced.total)} over ${traced.processes} process${traced.processes === 1 ? '' : 'es'})`,
     ]);
