@@ -204,8 +204,9 @@ if (python) {
     const main = mainLane(t);
     return { ms: (main.endUs - main.startUs) / 1000, hz: t.otherData.summary.samplingHz };
   };
-  const speedsBefore = ONLY === null || ONLY === 'overhead' ? coreSpeeds(python) : null;
-  for (const path of ONLY === null || ONLY === 'overhead' ? cases : []) {
+  const measureOverhead = ONLY === null || ONLY === 'overhead';
+  const speedsBefore = measureOverhead ? coreSpeeds(python) : null;
+  for (const path of measureOverhead ? cases : []) {
     /** @type {number[]} */
     const plain = [];
     /** @type {number[]} */
