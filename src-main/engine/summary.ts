@@ -8,6 +8,13 @@ export const PEAK_WINDOW_US = 25_000;
 /** Parallelism must last this long to count: a sampled hand-over can show two threads running for a few ms. */
 export const SUSTAINED_US = 10_000;
 
+/**
+ * Whether lanes' CPU times are each thread's own, as the kernel counts it (Linux: schedstat, for the
+ * engine's workers and the sampled Python threads alike). Elsewhere a Node process's main thread reports
+ * its whole process (V8's helper threads too), which could add up to more than one lane really used.
+ */
+const THREAD_CPU = process.platform === 'linux';
+
 /** States in which a lane is executing on a CPU (its own work, or holding its loop). */
 const EXECUTING: ReadonlySet<SpanState> = new Set(['running', 'blocking']);
 
@@ -122,14 +129,23 @@ export function sustainedPeak(intervals: readonly { startUs: number; endUs: numb
   return 1;
 }
 
+/** Cores' worth of CPU over the whole run that does not count as more: the stamps' and the accounting's error. */
+export const CORES_MARGIN = 0.05;
+
 /**
  * Lanes that ran at the same instant: those ready at once, but no more than
- * the cores' worth of CPU they got (rounded: 1.5 cores means they overlapped
- * for at least half the time), and at least one if any ran.
+ * the cores' worth of CPU they got at the busiest time (rounded: 1.5 cores
+ * means they overlapped for at least half the time), and at least one if any
+ * ran. `coresBusy`, where the CPU time is each thread's own as the kernel
+ * counts it, is a floor: lanes that used more than k cores' worth over the
+ * whole run must have had k + 1 of them running at some instant, however
+ * their CPU was spread (four processes sharing two cores evenly show about
+ * 1.4 cores' worth in every window, yet two of them always ran at once).
  */
-export function ranAtOnce(peakReady: number, peakCores: number | null): number {
+export function ranAtOnce(peakReady: number, peakCores: number | null, coresBusy: number | null = null): number {
   if (peakCores === null || peakReady === 0) return peakReady;
-  return Math.min(peakReady, Math.max(1, Math.round(peakCores)));
+  const floor = coresBusy === null ? 1 : Math.ceil(coresBusy - CORES_MARGIN);
+  return Math.min(peakReady, Math.max(1, Math.round(peakCores), floor));
 }
 
 /** Total length of the time covered by both interval lists (each list may overlap itself). */
@@ -226,14 +242,16 @@ export function summarize(
         );
   // Lanes running at once as the chart shows them (sampled lanes: runnable, on a CPU or queued for one).
   const peakReady = sustainedPeak(executing, SUSTAINED_US);
+  const coresBusy = cpuUs === null ? null : cpuUs / safeWall;
   const summary = {
     wallUs,
     cpuUs,
-    coresBusy: cpuUs === null ? null : cpuUs / safeWall,
+    coresBusy,
     cores,
     peakReady,
-    // How many of them really ran at once: no more than the cores' worth of CPU they got.
-    peakRunning: ranAtOnce(peakReady, peakCores),
+    // How many of them really ran at once: no more than the cores' worth of CPU they got, and no fewer
+    // than the CPU they used over the run requires (where it is each thread's own: Linux's schedstat).
+    peakRunning: ranAtOnce(peakReady, peakCores, THREAD_CPU ? coresBusy : null),
     peakCores,
     peakAlive: peakOverlap(timeline.lanes.map((l) => ({ startUs: l.info.spawnedUs, endUs: l.endUs }))),
     sequentialUs,

@@ -79,7 +79,9 @@ export interface RunSummary {
    * but no more than the cores' worth of CPU they got at the busiest time
    * (peakCores, rounded; at least 1): two lanes that were both runnable while
    * taking turns for one core (threads under the GIL on a busy machine) count
-   * as one. peakReady where no CPU time was measured.
+   * as one. Where each thread's CPU time is known (Linux), no fewer than the
+   * CPU used over the run requires: more than k cores' worth on average means
+   * k + 1 ran at once. peakReady where no CPU time was measured.
    */
   readonly peakRunning: number;
   /**

@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import {
+  CORES_MARGIN,
   overlapUs,
   peakAveraged,
   peakOverlap,
@@ -76,6 +77,22 @@ describe('interval math', () => {
     expect(ranAtOnce(3, 0.2)).toBe(1);
     expect(ranAtOnce(0, 0)).toBe(0);
     expect(ranAtOnce(3, null)).toBe(3);
+  });
+
+  test('ranAtOnce: more than k cores busy over the whole run means k + 1 ran at once, however it was spread', () => {
+    // Four processes sharing two cores evenly: about 1.4 cores' worth in every window, and in the run as a
+    // whole 1.35 cores busy (the rest went to other programs). Two of them always ran at once.
+    expect(ranAtOnce(4, 1.45)).toBe(1);
+    expect(ranAtOnce(4, 1.45, 1.35)).toBe(2);
+    // Two GIL threads: under one core over the run, so the windows decide.
+    expect(ranAtOnce(2, 1.1, 0.9)).toBe(1);
+    // Within the margin, one core's worth is one lane.
+    expect(ranAtOnce(2, 1.1, 1 + CORES_MARGIN)).toBe(1);
+    expect(ranAtOnce(2, 1.1, 1.1)).toBe(2);
+    // Never more than were ready; nothing measured, nothing implied.
+    expect(ranAtOnce(2, 0.5, 3.2)).toBe(2);
+    expect(ranAtOnce(3, null, 2.5)).toBe(3);
+    expect(ranAtOnce(0, 0, 0)).toBe(0);
   });
 
   test('overlapUs is the time both lists cover', () => {
@@ -173,6 +190,34 @@ describe('summarize', () => {
       /^2 lanes were ready to run at the same instant, but they got only about 1\.1 cores/,
     );
   });
+
+  test.runIf(process.platform === 'linux')(
+    'four processes sharing two cores: two ran at once, although no window shows two cores’ worth',
+    () => {
+      // Each runnable from 100 ms to 1.1 s with 340 ms of CPU: 1.36 cores' worth in every window,
+      // 1.36 s of CPU over a 1.2 s run. Each thread's CPU is its own (Linux): two must have run at once.
+      const shared: EngineEvent[] = [
+        events[0],
+        ...[0, 1, 2, 3].flatMap((n): EngineEvent[] => [
+          { type: 'lane-added', lane: lane(n, `Worker-${n + 1}`, 0) },
+          { type: 'lane-ready', laneId: id(n), tsUs: 100_000, pid: 100 + n, tid: 100 + n },
+          { type: 'state', laneId: id(n), tsUs: 1_100_000, state: 'waiting', detail: null, closedCpuUs: 340_000 },
+          {
+            type: 'lane-ended',
+            laneId: id(n),
+            tsUs: 1_200_000,
+            outcome: { kind: 'exited', code: 0, signal: null },
+            soloUs: null,
+          },
+        ]),
+      ];
+      const s = summarize(buildTimeline(shared), 2, 1_200_000, 1000, { gil: true, sampled: true });
+      expect(s.peakReady).toBe(4);
+      expect(s.peakCores).toBeCloseTo(1.36);
+      expect(s.coresBusy).toBeCloseTo(1.133, 3);
+      expect(s.peakRunning).toBe(2);
+    },
+  );
 
   test('Python traced without OS sampling: CPU unknown (not zero), and the verdict does not claim parallelism', () => {
     // Two lanes outside any waiting call at once: the tracer cannot tell running from waiting for the GIL.

@@ -1,6 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { findPython } from '../../src-main/engine/python/interpreter';
@@ -117,6 +117,21 @@ describe('the GIL, made visible', () => {
     const cores = new Set(run.events.flatMap((e) => (e.type === 'core-span' ? [e.core] : [])));
     expect(cores.size).toBe(2);
   });
+
+  // Workers is at most 8: two more than the cores on machines that have 6 or fewer.
+  test.runIf(linux && availableParallelism() <= 6)(
+    'more processes than cores: they take turns, and as many run at once as there are cores',
+    SCHEDULER,
+    async () => {
+      const cores = availableParallelism();
+      const { summary } = await runToEnd(makeEngine(), 'py-processes-cpu', { workers: cores + 2, work: 1500 });
+      // All were ready to run at once, more than the cores could take…
+      expect(summary.peakReady).toBeGreaterThan(cores);
+      // …so they shared the cores; and however thinly each one's CPU was spread, every core ran one.
+      expect(summary.peakCores).toBeLessThan(summary.peakReady);
+      expect(summary.peakRunning).toBe(cores);
+    },
+  );
 });
 
 describe('the sampling period', () => {
