@@ -1,6 +1,6 @@
 import type { SpanState } from '@protocol/events';
 import type { RunModel } from '../lib/run-model';
-import { STATE_STYLES } from '../lib/states';
+import { STATE_STYLES, sharedCore } from '../lib/states';
 
 /** A lane's station at one instant: a chopping board and a pot on the stove. */
 export interface Station {
@@ -10,6 +10,8 @@ export interface Station {
   readonly detail: string | null;
   /** done, error or stopped once the lane has ended. */
   readonly outcome: 'done' | 'error' | 'stopped' | null;
+  /** Running, but taking turns with other cooks for a core (see Cook.sharing). */
+  readonly sharing: boolean;
 }
 
 /** A cook: one OS thread (an event loop's tasks share one cook). */
@@ -18,12 +20,20 @@ export interface Cook {
   /** Station the cook stands at. */
   readonly at: number;
   readonly pose: 'chopping' | 'rushing' | 'watching' | 'waiting' | 'arriving' | 'idle';
+  /**
+   * Busy, but not on a core all the time: more cooks were busy than the machine has cores (so they
+   * took turns, whoever was on at this instant), or the span it is in got well under a core's worth
+   * of CPU (known once the span has ended, as the chart's hatching).
+   */
+  readonly sharing: boolean;
 }
 
 /** Everything the kitchen draws at one instant, derived from the same events as the chart. */
 export interface Scene {
   readonly stations: readonly Station[];
   readonly cooks: readonly Cook[];
+  /** More cooks busy at this instant than the machine has cores: how many, and the cores. */
+  readonly turns: { readonly busy: number; readonly cores: number } | null;
 }
 
 /**
@@ -61,8 +71,8 @@ function poseFor(state: Station['state']): Cook['pose'] {
  * running stands idle at its first unfinished station.
  */
 export function sceneAt(model: RunModel, tUs: number): Scene {
-  const stations: Station[] = [];
-  const cooks = new Map<string, { at: number; pose: Cook['pose']; busy: boolean }>();
+  const stations: (Omit<Station, 'sharing'> & { busy: boolean; shared: boolean })[] = [];
+  const cooks = new Map<string, { at: number; pose: Cook['pose']; busy: boolean; shared: boolean }>();
   for (const lane of model.inSpawnOrder()) {
     const laneIndex = lane.info.laneId;
     const state = model.stateAt(laneIndex, tUs);
@@ -71,32 +81,47 @@ export function sceneAt(model: RunModel, tUs: number): Scene {
     const o = state === 'ended' ? lane.outcome : null;
     const outcome = o === null ? null : o.kind === 'error' ? 'error' : o.kind === 'stopped' ? 'stopped' : 'done';
     const index = stations.length;
+    const key = cookKey(model, laneIndex);
+    const busy = state === 'running' || state === 'blocking';
+    const { start, end, cpu } = model.spans;
+    // Known once the span has ended (an open span's CPU time is not in yet).
+    const shared = busy && span >= 0 && !Number.isNaN(end[span]) && sharedCore(start[span], end[span], cpu[span]);
     stations.push({
       laneIndex,
       name: lane.info.name,
       state,
       detail: detailId >= 0 ? model.details[detailId] : null,
       outcome,
+      busy,
+      shared,
     });
 
-    const key = cookKey(model, laneIndex);
     if (state === 'ended' || state === 'absent') continue;
-    const busy = state === 'running' || state === 'blocking';
     const known = cooks.get(key);
     if (!known || (busy && !known.busy)) {
       cooks.set(key, {
         at: index,
         pose: busy || !known ? poseFor(state) : 'idle',
         busy,
+        shared,
       });
     } else if (!known.busy && known.pose !== poseFor(state)) {
       // Several tasks on this loop, none running, doing different things: the cook is free.
       cooks.set(key, { ...known, pose: 'idle' });
     }
   }
+  // More cooks busy than cores: at most `cores` of them are on one at this instant, and which ones
+  // changes every few milliseconds. Every busy cook is taking turns.
+  const busyCooks = [...cooks.values()].filter((c) => c.busy).length;
+  const turns = busyCooks > model.cores ? { busy: busyCooks, cores: model.cores } : null;
+  const sharing = (busy: boolean, shared: boolean) => busy && (turns !== null || shared);
   return {
-    stations,
-    cooks: [...cooks].map(([key, c]) => ({ key, at: c.at, pose: c.pose })),
+    stations: stations.map(({ busy, shared, ...station }) => ({
+      ...station,
+      sharing: sharing(busy, shared),
+    })),
+    cooks: [...cooks].map(([key, c]) => ({ key, at: c.at, pose: c.pose, sharing: sharing(c.busy, c.shared) })),
+    turns,
   };
 }
 
@@ -106,6 +131,8 @@ export function stationCaption(station: Station): { label: string; detail: strin
   if (station.state === 'ended') {
     return { label: station.outcome === 'done' ? 'served' : (station.outcome ?? 'ended'), detail: null };
   }
-  const label = STATE_STYLES.find((s) => s.state === station.state)?.label ?? station.state;
+  const label = station.sharing
+    ? 'taking turns'
+    : (STATE_STYLES.find((s) => s.state === station.state)?.label ?? station.state);
   return { label, detail: station.detail };
 }

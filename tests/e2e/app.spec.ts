@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { readFileSync } from 'node:fs';
 import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures';
@@ -145,5 +146,33 @@ test('chopping cooks move together on one beat; with reduced motion they stand s
   }
   expect([...seen].some((c) => /\bbeat\b/.test(c))).toBe(false);
   await stopButton(page).click();
+  expect(problems).toEqual([]);
+});
+
+// Tasks go up to 8: two more than the cores on machines with 6 or fewer.
+test('more busy cooks than cores: the kitchen says they take turns, and parallelism stops at the cores', async ({
+  page,
+  kitchen,
+}, testInfo) => {
+  const cores = availableParallelism();
+  test.skip(cores > 6, `this machine has ${cores} cores: the Threads lesson cannot start two more tasks than that`);
+  const problems = watchPage(page);
+  await page.goto(kitchen.url);
+  await page.getByRole('radio', { name: /Threads \(worker_threads\)/ }).check();
+  await page.getByRole('spinbutton', { name: /^Tasks/ }).fill(String(cores + 2));
+  await page.getByRole('spinbutton', { name: /CPU work per task/ }).fill('600');
+  await runButton(page).click();
+  const figure = page.locator('figure.kitchen');
+  await expect(figure.locator('figcaption')).toContainText(`cooks busy, ${cores} cores: they take turns`, {
+    timeout: 20_000,
+  });
+  await expect(figure.locator('g.cook.sharing')).not.toHaveCount(0);
+  await expect(figure.getByText('taking turns').first()).toBeVisible();
+  await page.screenshot({ path: testInfo.outputPath('taking-turns-1920x1080.png') });
+  await expect(summary(page)).toContainText('Completed', { timeout: 60_000 });
+  // As many ran at once as there are cores, though more were ready.
+  await expect(summary(page).locator('dt:text-is("Parallelism") + dd')).toHaveText(
+    new RegExp(`^${cores}, ${cores + 2} ready at once`),
+  );
   expect(problems).toEqual([]);
 });

@@ -3,6 +3,7 @@ import type { EngineEvent } from '../../src-main/protocol/events';
 import { sceneAt, stationCaption } from '../../src-renderer/kitchen/scene';
 import type { RunModel } from '../../src-renderer/lib/run-model';
 import { id, lane, modelOf } from './fixtures';
+import type { LaneKind } from '../../src-main/protocol/events';
 
 /** One cook (a loop thread), two dishes: dish 1 chops while dish 2 waits for the cook, then dish 1 boils. */
 function oneCook(): RunModel {
@@ -22,19 +23,19 @@ function oneCook(): RunModel {
 describe('kitchen scene', () => {
   test('while the loop starts, its one cook is arriving', () => {
     const scene = sceneAt(oneCook(), 10);
-    expect(scene.cooks).toEqual([{ key: 'thread:7:8', at: 0, pose: 'arriving' }]);
+    expect(scene.cooks).toEqual([{ key: 'thread:7:8', at: 0, pose: 'arriving', sharing: false }]);
     expect(scene.stations.map((s) => s.state)).toEqual(['starting', 'starting']);
   });
 
   test('one cook stands at the dish it chops; the other dish waits for it', () => {
     const scene = sceneAt(oneCook(), 200);
-    expect(scene.cooks).toEqual([{ key: 'thread:7:8', at: 0, pose: 'chopping' }]);
+    expect(scene.cooks).toEqual([{ key: 'thread:7:8', at: 0, pose: 'chopping', sharing: false }]);
     expect(stationCaption(scene.stations[1])).toEqual({ label: 'blocked', detail: 'waiting for the cook' });
   });
 
   test('the cook moves to the other board while the first pot boils', () => {
     const scene = sceneAt(oneCook(), 700);
-    expect(scene.cooks).toEqual([{ key: 'thread:7:8', at: 1, pose: 'chopping' }]);
+    expect(scene.cooks).toEqual([{ key: 'thread:7:8', at: 1, pose: 'chopping', sharing: false }]);
     expect(scene.stations[0]).toMatchObject({ state: 'waiting', detail: 'water boiling' });
   });
 
@@ -43,5 +44,47 @@ describe('kitchen scene', () => {
     m.apply({ type: 'lane-ended', laneId: id(0), tsUs: 900, outcome: { kind: 'completed' }, soloUs: 800 });
     const scene = sceneAt(m, 950);
     expect(stationCaption(scene.stations[0])).toEqual({ label: 'served', detail: null });
+  });
+
+  /** `n` processes, each its own cook, all chopping from 100 µs; the machine has 2 cores. */
+  function processes(n: number): RunModel {
+    const kind: LaneKind = 'process';
+    return modelOf(
+      Array.from({ length: n }, (_, i): EngineEvent[] => [
+        { type: 'lane-added', lane: { ...lane(i, `Worker-${i + 1}`, kind), pid: 10 + i } },
+        { type: 'lane-ready', laneId: id(i), tsUs: 100, pid: 10 + i, tid: 10 + i },
+        { type: 'state', laneId: id(i), tsUs: 100, state: 'running', detail: null, closedCpuUs: 0 },
+      ]).flat(),
+    );
+  }
+
+  test('as many cooks chopping as cores: each has a core, nobody takes turns', () => {
+    const scene = sceneAt(processes(2), 5_000);
+    expect(scene.turns).toBeNull();
+    expect(scene.cooks.map((c) => [c.pose, c.sharing])).toEqual([
+      ['chopping', false],
+      ['chopping', false],
+    ]);
+    expect(stationCaption(scene.stations[0]).label).toBe('running');
+  });
+
+  test('more cooks chopping than cores: the kitchen says they take turns, even before any CPU time is in', () => {
+    const scene = sceneAt(processes(4), 5_000);
+    expect(scene.turns).toEqual({ busy: 4, cores: 2 });
+    expect(scene.cooks.every((c) => c.pose === 'chopping' && c.sharing)).toBe(true);
+    expect(scene.stations.map((s) => stationCaption(s).label)).toEqual(Array(4).fill('taking turns'));
+  });
+
+  test('a finished running span with well under a core’s worth of CPU took turns, as its bar is hatched', () => {
+    const m = processes(2);
+    // Worker-1 got 40 of its 100 ms on a CPU; Worker-2 all 100.
+    m.apply({ type: 'state', laneId: id(0), tsUs: 100_100, state: 'waiting', detail: 'sleep', closedCpuUs: 40_000 });
+    m.apply({ type: 'state', laneId: id(1), tsUs: 100_100, state: 'waiting', detail: 'sleep', closedCpuUs: 100_000 });
+    const scene = sceneAt(m, 50_000);
+    expect(scene.turns).toBeNull();
+    expect(scene.cooks.map((c) => c.sharing)).toEqual([true, false]);
+    expect(scene.stations.map((s) => stationCaption(s).label)).toEqual(['taking turns', 'running']);
+    // Once it waits, it is not taking turns for anything.
+    expect(sceneAt(m, 150_000).cooks.map((c) => c.sharing)).toEqual([false, false]);
   });
 });
