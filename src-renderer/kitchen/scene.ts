@@ -1,6 +1,6 @@
 import type { SpanState } from '@protocol/events';
 import type { RunModel } from '../lib/run-model';
-import { STATE_STYLES, sharedCore } from '../lib/states';
+import { STATE_STYLES } from '../lib/states';
 
 /** A lane's station at one instant: a chopping board and a pot on the stove. */
 export interface Station {
@@ -21,9 +21,9 @@ export interface Cook {
   readonly at: number;
   readonly pose: 'chopping' | 'rushing' | 'watching' | 'waiting' | 'arriving' | 'idle';
   /**
-   * Busy, but not on a core all the time: more cooks were busy than the machine has cores (so they
-   * took turns, whoever was on at this instant), or the span it is in got well under a core's worth
-   * of CPU (known once the span has ended, as the chart's hatching).
+   * Busy while more cooks are busy than the machine has cores: they take turns for the cores, and
+   * which of them is on one at this instant is not known. (A span that got less CPU than its length
+   * is hatched in the chart, but its core may have gone to another program, not to another cook.)
    */
   readonly sharing: boolean;
 }
@@ -71,8 +71,8 @@ function poseFor(state: Station['state']): Cook['pose'] {
  * running stands idle at its first unfinished station.
  */
 export function sceneAt(model: RunModel, tUs: number): Scene {
-  const stations: (Omit<Station, 'sharing'> & { busy: boolean; shared: boolean })[] = [];
-  const cooks = new Map<string, { at: number; pose: Cook['pose']; busy: boolean; shared: boolean }>();
+  const stations: (Omit<Station, 'sharing'> & { busy: boolean })[] = [];
+  const cooks = new Map<string, { at: number; pose: Cook['pose']; busy: boolean }>();
   for (const lane of model.inSpawnOrder()) {
     const laneIndex = lane.info.laneId;
     const state = model.stateAt(laneIndex, tUs);
@@ -83,9 +83,6 @@ export function sceneAt(model: RunModel, tUs: number): Scene {
     const index = stations.length;
     const key = cookKey(model, laneIndex);
     const busy = state === 'running' || state === 'blocking';
-    const { start, end, cpu } = model.spans;
-    // Known once the span has ended (an open span's CPU time is not in yet).
-    const shared = busy && span >= 0 && !Number.isNaN(end[span]) && sharedCore(start[span], end[span], cpu[span]);
     stations.push({
       laneIndex,
       name: lane.info.name,
@@ -93,7 +90,6 @@ export function sceneAt(model: RunModel, tUs: number): Scene {
       detail: detailId >= 0 ? model.details[detailId] : null,
       outcome,
       busy,
-      shared,
     });
 
     if (state === 'ended' || state === 'absent') continue;
@@ -103,7 +99,6 @@ export function sceneAt(model: RunModel, tUs: number): Scene {
         at: index,
         pose: busy || !known ? poseFor(state) : 'idle',
         busy,
-        shared,
       });
     } else if (!known.busy && known.pose !== poseFor(state)) {
       // Several tasks on this loop, none running, doing different things: the cook is free.
@@ -114,13 +109,9 @@ export function sceneAt(model: RunModel, tUs: number): Scene {
   // changes every few milliseconds. Every busy cook is taking turns.
   const busyCooks = [...cooks.values()].filter((c) => c.busy).length;
   const turns = busyCooks > model.cores ? { busy: busyCooks, cores: model.cores } : null;
-  const sharing = (busy: boolean, shared: boolean) => busy && (turns !== null || shared);
   return {
-    stations: stations.map(({ busy, shared, ...station }) => ({
-      ...station,
-      sharing: sharing(busy, shared),
-    })),
-    cooks: [...cooks].map(([key, c]) => ({ key, at: c.at, pose: c.pose, sharing: sharing(c.busy, c.shared) })),
+    stations: stations.map(({ busy, ...station }) => ({ ...station, sharing: busy && turns !== null })),
+    cooks: [...cooks].map(([key, c]) => ({ key, at: c.at, pose: c.pose, sharing: c.busy && turns !== null })),
     turns,
   };
 }
