@@ -1,5 +1,4 @@
 import type { RunModel } from '../lib/run-model';
-import { sharedCore } from '../lib/states';
 
 /** The part of a canvas 2D context the draw functions use (a fake one in tests). */
 export type Ctx = Pick<
@@ -41,6 +40,11 @@ export interface BarMetrics {
   readonly padPx: number;
 }
 
+/** Below this share of its time on a CPU, a running span is drawn hatched: it shared a core. */
+export const SHARED_BELOW = 0.85;
+/** Shorter spans are never hatched: the kernel's CPU time is only as fresh as its last tick (a few ms). */
+export const SHARE_MIN_US = 20_000;
+
 /** How spans look: colour by state index, and the overlay for running spans that shared a core. */
 export interface SpanStyle {
   readonly colors: readonly string[];
@@ -81,7 +85,7 @@ export function drawSpans(
       lastColor = state[i];
     }
     ctx.fillRect(x0, top + bar.padPx, Math.max(1, x1 - x0), h);
-    if (style.executing.has(state[i]) && sharedCore(start[i], e, cpu[i])) {
+    if (style.executing.has(state[i]) && e - start[i] >= SHARE_MIN_US && cpu[i] / (e - start[i]) < SHARED_BELOW) {
       ctx.fillStyle = style.shared;
       ctx.fillRect(x0, top + bar.padPx, Math.max(1, x1 - x0), h);
       lastColor = -1;

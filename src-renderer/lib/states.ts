@@ -65,16 +65,3 @@ export const STATE_COLORS: readonly string[] = STATE_STYLES.map((s) => s.color);
 
 /** Indices of the states that execute on a CPU. */
 export const EXECUTING_INDICES: ReadonlySet<number> = new Set([stateIndex('running'), stateIndex('blocking')]);
-
-/** Below this share of its time on a CPU, a running span shared a core (drawn hatched). */
-export const SHARED_BELOW = 0.85;
-/** Shorter spans never count as shared: the kernel's CPU time is only as fresh as its last tick (a few ms). */
-export const SHARE_MIN_US = 20_000;
-
-/**
- * Whether a closed executing span's measured CPU time is well below its length: it was runnable, but
- * the OS gave its core to others part of the time. False while its CPU time is unknown (an open span).
- */
-export function sharedCore(startUs: number, endUs: number, cpuUs: number): boolean {
-  return endUs - startUs >= SHARE_MIN_US && cpuUs / (endUs - startUs) < SHARED_BELOW;
-}
