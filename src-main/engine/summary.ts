@@ -140,7 +140,7 @@ export const CORES_MARGIN = 0.05;
  * counts it, is a floor: lanes that used more than k cores' worth over the
  * whole run must have had k + 1 of them running at some instant, however
  * their CPU was spread (four processes sharing two cores evenly show about
- * 1.4 cores' worth in every window, yet two of them always ran at once).
+ * 1.4 cores' worth in every window, yet two of them must have run at once).
  */
 export function ranAtOnce(peakReady: number, peakCores: number | null, coresBusy: number | null = null): number {
   if (peakCores === null || peakReady === 0) return peakReady;

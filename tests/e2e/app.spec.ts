@@ -150,7 +150,7 @@ test('chopping cooks move together on one beat; with reduced motion they stand s
 });
 
 // Tasks go up to 8: two more than the cores on machines with 6 or fewer.
-test('more busy cooks than cores: the kitchen says they take turns, and parallelism stops at the cores', async ({
+test('more busy cooks than cores: the kitchen says they take turns, and parallelism stays within the cores', async ({
   page,
   kitchen,
 }, testInfo) => {
@@ -170,9 +170,11 @@ test('more busy cooks than cores: the kitchen says they take turns, and parallel
   await expect(figure.getByText('taking turns').first()).toBeVisible();
   await page.screenshot({ path: testInfo.outputPath('taking-turns-1920x1080.png') });
   await expect(summary(page)).toContainText('Completed', { timeout: 60_000 });
-  // As many ran at once as there are cores, though more were ready.
+  // Never more running at once than there are cores, though more were ready (how many of the cores they
+  // got depends on what else the machine did: the engine test checks that on a quiet moment). Read
+  // aloud, the figure and its note are kept apart.
   await expect(summary(page).locator('dt:text-is("Parallelism") + dd')).toHaveText(
-    new RegExp(`^${cores}, ${cores + 2} ready at once`),
+    new RegExp(`^[1-${cores}], ${cores + 2} ready at once`),
   );
   expect(problems).toEqual([]);
 });
