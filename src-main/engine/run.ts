@@ -25,8 +25,8 @@ export interface RunSink {
   accept(record: TracerRecord): void;
   /** A line of raw stdout or stderr, for the console. */
   console(stream: 'stdout' | 'stderr', text: string): void;
-  /** A lane's thread ran on `core` over this stretch. */
-  coreSpan(core: number, key: string, startUs: number, endUs: number): void;
+  /** A lane's thread was runnable on `core` over this stretch, using `cpuUs` of CPU. */
+  coreSpan(core: number, key: string, startUs: number, endUs: number, cpuUs: number | null): void;
   /** Ends the lanes of a process or thread that exited, if they are still open. */
   exitLanes(keys: readonly string[], exit: ExitInfo): void;
   /** A problem worth showing in the console (capped). */
@@ -329,10 +329,10 @@ export class Run implements RunSink {
     });
   }
 
-  coreSpan(core: number, key: string, startUs: number, endUs: number): void {
+  coreSpan(core: number, key: string, startUs: number, endUs: number, cpuUs: number | null): void {
     const lane = this.lanes.get(key);
     if (!lane || this.ended || endUs <= startUs) return;
-    this.emit({ type: 'core-span', core, laneId: lane.laneId, startUs, endUs });
+    this.emit({ type: 'core-span', core, laneId: lane.laneId, startUs, endUs, cpuUs });
   }
 
   /** Problems with what a workload sent go to the console as stderr lines (capped). */

@@ -162,12 +162,17 @@ export type EngineEvent =
       readonly text: string;
     }
   | {
-      /** A lane's thread ran on this CPU core over this stretch, as the OS scheduler reported. */
+      /**
+       * A lane's thread was runnable on this CPU core over this stretch, as the OS scheduler reported:
+       * on it, or queued on it behind other threads (the OS cannot say which at one instant).
+       */
       readonly type: 'core-span';
       readonly core: number;
       readonly laneId: LaneId;
       readonly startUs: number;
       readonly endUs: number;
+      /** CPU time the thread used over the stretch (null: not measured); well under its length, it was queued. */
+      readonly cpuUs: number | null;
     }
   | {
       readonly type: 'lane-ended';

@@ -45,6 +45,10 @@ export const SHARED_BELOW = 0.85;
 /** Shorter spans are never hatched: the kernel's CPU time is only as fresh as its last tick (a few ms). */
 export const SHARE_MIN_US = 20_000;
 
+/** A stretch on a CPU that got well under its length in CPU time (NaN, not measured, never does). */
+const sharedCore = (startUs: number, endUs: number, cpuUs: number): boolean =>
+  endUs - startUs >= SHARE_MIN_US && cpuUs / (endUs - startUs) < SHARED_BELOW;
+
 /** How spans look: colour by state index, and the overlay for running spans that shared a core. */
 export interface SpanStyle {
   readonly colors: readonly string[];
@@ -85,7 +89,7 @@ export function drawSpans(
       lastColor = state[i];
     }
     ctx.fillRect(x0, top + bar.padPx, Math.max(1, x1 - x0), h);
-    if (style.executing.has(state[i]) && e - start[i] >= SHARE_MIN_US && cpu[i] / (e - start[i]) < SHARED_BELOW) {
+    if (style.executing.has(state[i]) && sharedCore(start[i], e, cpu[i])) {
       ctx.fillStyle = style.shared;
       ctx.fillRect(x0, top + bar.padPx, Math.max(1, x1 - x0), h);
       lastColor = -1;
@@ -161,7 +165,10 @@ export function drawBand(ctx: Ctx, topPx: number, heightPx: number, widthPx: num
 
 /**
  * Draws which lane's thread ran on each CPU core (sampled runs): one row per
- * core, bars coloured by lane, named where they are wide enough.
+ * core, bars coloured by lane, named where they are wide enough. A thread is
+ * on a core's row while it is runnable there, on it or queued behind others:
+ * a stretch where it got well under that core's time is hatched, as a running
+ * span that shared its core is.
  */
 export function drawCores(
   ctx: Ctx,
@@ -171,22 +178,31 @@ export function drawCores(
   bar: BarMetrics,
   laneColor: (lane: number) => string,
   font: string,
+  shared: string | CanvasPattern,
 ): void {
   const topOf = new Map(rows.map((r) => [r.core, r.topPx]));
   ctx.font = font;
   ctx.textBaseline = 'middle';
-  for (const span of model.coreSpans) {
-    const top = topOf.get(span.core);
-    if (top === undefined || span.endUs < view.x0Us || span.startUs > view.x1Us) continue;
-    const x0 = Math.max(xOf(view, span.startUs), -1);
-    const x1 = Math.min(xOf(view, span.endUs), view.widthPx + 1);
-    const width = Math.max(1, x1 - x0);
-    ctx.fillStyle = laneColor(span.lane);
-    ctx.fillRect(x0, top + bar.padPx, width, bar.rowPx - 2 * bar.padPx);
-    const name = model.lanes[span.lane]?.info.name ?? '';
-    if (width > ctx.measureText(name).width + 10) {
-      ctx.fillStyle = '#ffffff';
-      ctx.fillText(name, x0 + 5, top + bar.rowPx / 2);
+  // Hatched stretches first: a thread that got the core is drawn over one that waited on it.
+  for (const hatched of [true, false]) {
+    for (const span of model.coreSpans) {
+      const top = topOf.get(span.core);
+      if (top === undefined || span.endUs < view.x0Us || span.startUs > view.x1Us) continue;
+      if (sharedCore(span.startUs, span.endUs, span.cpuUs) !== hatched) continue;
+      const x0 = Math.max(xOf(view, span.startUs), -1);
+      const x1 = Math.min(xOf(view, span.endUs), view.widthPx + 1);
+      const width = Math.max(1, x1 - x0);
+      ctx.fillStyle = laneColor(span.lane);
+      ctx.fillRect(x0, top + bar.padPx, width, bar.rowPx - 2 * bar.padPx);
+      if (hatched) {
+        ctx.fillStyle = shared;
+        ctx.fillRect(x0, top + bar.padPx, width, bar.rowPx - 2 * bar.padPx);
+      }
+      const name = model.lanes[span.lane]?.info.name ?? '';
+      if (width > ctx.measureText(name).width + 10) {
+        ctx.fillStyle = '#ffffff';
+        ctx.fillText(name, x0 + 5, top + bar.rowPx / 2);
+      }
     }
   }
 }

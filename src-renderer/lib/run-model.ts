@@ -44,12 +44,14 @@ export interface ConsoleLine {
   readonly text: string;
 }
 
-/** A thread on a CPU core over a stretch (sampled runs). */
+/** A thread runnable on a CPU core over a stretch (sampled runs): on it, or queued on it. */
 export interface CoreSpan {
   readonly core: number;
   readonly lane: number;
   readonly startUs: number;
   readonly endUs: number;
+  /** CPU time it used there (NaN where not measured). */
+  readonly cpuUs: number;
 }
 
 /** How the run ended, once it has. */
@@ -245,10 +247,17 @@ export class RunModel {
       case 'core-span': {
         const last = this.coreSpans.at(-1);
         // Consecutive samples of one thread on one core become one span.
+        const cpuUs = event.cpuUs ?? NaN;
         if (last && last.core === event.core && last.lane === event.laneId && last.endUs === event.startUs) {
-          this.coreSpans[this.coreSpans.length - 1] = { ...last, endUs: event.endUs };
+          this.coreSpans[this.coreSpans.length - 1] = { ...last, endUs: event.endUs, cpuUs: last.cpuUs + cpuUs };
         } else {
-          this.coreSpans.push({ core: event.core, lane: event.laneId, startUs: event.startUs, endUs: event.endUs });
+          this.coreSpans.push({
+            core: event.core,
+            lane: event.laneId,
+            startUs: event.startUs,
+            endUs: event.endUs,
+            cpuUs,
+          });
         }
         this.maxCore = Math.max(this.maxCore, event.core);
         return;

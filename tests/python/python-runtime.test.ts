@@ -114,8 +114,15 @@ describe('the GIL, made visible', () => {
     expect(summary.workers?.coresBusy).toBeGreaterThan(1.25);
     expect(summary.peakCores).toBeGreaterThan(1.6);
     // The cores view: both cores saw a worker.
-    const cores = new Set(run.events.flatMap((e) => (e.type === 'core-span' ? [e.core] : [])));
-    expect(cores.size).toBe(2);
+    const coreSpans = run.events.flatMap((e) => (e.type === 'core-span' ? [e] : []));
+    expect(new Set(coreSpans.map((c) => c.core)).size).toBe(2);
+    // Each stretch on a core says how much of it the thread got: what tells running from queued there.
+    // Together they account for the lanes' CPU time (read every 8 ms, so not to the microsecond).
+    for (const c of coreSpans) expect(c.cpuUs).toBeGreaterThanOrEqual(0);
+    const onCores = coreSpans.reduce((t, c) => t + (c.cpuUs ?? 0), 0);
+    expect(onCores).toBeLessThanOrEqual(1.05 * coreSpans.reduce((t, c) => t + c.endUs - c.startUs, 0));
+    expect(onCores).toBeGreaterThan(0.8 * (summary.cpuUs ?? 0));
+    expect(onCores).toBeLessThan(1.1 * (summary.cpuUs ?? 0));
   });
 
   // Workers is at most 8: two more than the cores on machines that have 6 or fewer.

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import type { EngineEvent } from '../../src-main/protocol/events';
-import { drawInstants, drawSpans, xOf, type Ctx, type SpanStyle } from '../../src-renderer/gantt/draw';
+import { drawCores, drawInstants, drawSpans, xOf, type Ctx, type SpanStyle } from '../../src-renderer/gantt/draw';
 import { layoutRows, rowAt } from '../../src-renderer/gantt/layout';
 import { niceCeil, tickLabel } from '../../src-renderer/lib/format';
 import type { RunModel } from '../../src-renderer/lib/run-model';
@@ -144,6 +144,30 @@ describe('drawSpans', () => {
 
   test('maps time to x linearly', () => {
     expect(xOf(view, 50_000)).toBe(250);
+  });
+});
+
+describe('drawCores', () => {
+  test('a thread queued on a core is hatched and drawn under the one that ran there', () => {
+    const m = model();
+    // On core 0 from 10 to 100 ms: A ran there (85 ms of CPU), B was runnable there too, queued (5 ms).
+    // On core 1, B before it moved: its CPU time was not measured, so nothing is claimed either way.
+    m.apply({ type: 'core-span', core: 0, laneId: id(1), startUs: 10_000, endUs: 100_000, cpuUs: 5_000 });
+    m.apply({ type: 'core-span', core: 0, laneId: id(0), startUs: 10_000, endUs: 100_000, cpuUs: 85_000 });
+    m.apply({ type: 'core-span', core: 1, laneId: id(1), startUs: 0, endUs: 10_000, cpuUs: null });
+    const ctx = recorder();
+    const rows = [
+      { core: 0, topPx: 0 },
+      { core: 1, topPx: 40 },
+    ];
+    const color = (lane: number) => `lane${lane}`;
+    drawCores(ctx, m, rows, { x0Us: 0, x1Us: 200_000, widthPx: 1000 }, { rowPx: 40, padPx: 5 }, color, '12px', 'HATCH');
+    expect(ctx.rects.map((r) => [r.fill, r.y])).toEqual([
+      ['lane1', 5],
+      ['HATCH', 5],
+      ['lane0', 5],
+      ['lane1', 45],
+    ]);
   });
 });
 

@@ -316,7 +316,7 @@ export class PythonSource implements RunSource {
       const segments = report.segments.map((s) => ({ ...s, fromUs: s.fromUs - shift, toUs: s.toUs - shift }));
       merger.os(segments);
       for (const s of segments) {
-        if (s.os === 'cpu' && s.core !== null) sink.coreSpan(s.core, s.key, s.fromUs, s.toUs);
+        if (s.os === 'cpu' && s.core !== null) sink.coreSpan(s.core, s.key, s.fromUs, s.toUs, s.cpuUs);
       }
       merger.advance(report.untilUs - shift - MARGIN_US);
     });
