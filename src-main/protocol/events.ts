@@ -18,6 +18,13 @@ export const SPAN_STATES = ['starting', 'running', 'waiting', 'blocked', 'gil-wa
  */
 export type SpanState = (typeof SPAN_STATES)[number];
 
+/**
+ * The detail of a `running` span of a Python thread when the OS was not sampled, in a process with
+ * other threads and the GIL: outside any traced waiting call, it may be running or waiting for the GIL.
+ * A type, so the renderer (which takes the protocol's types only) spells it the same way.
+ */
+export type UnsampledRunning = 'or waiting for the GIL';
+
 /** What kind of executor a lane stands for. */
 export type LaneKind = 'thread' | 'process' | 'task';
 

@@ -1,4 +1,4 @@
-import type { SpanState } from '@protocol/events';
+import type { SpanState, UnsampledRunning } from '@protocol/events';
 import type { RunModel } from '../lib/run-model';
 import { STATE_STYLES } from '../lib/states';
 
@@ -21,8 +21,9 @@ export interface Cook {
   readonly at: number;
   readonly pose: 'chopping' | 'rushing' | 'watching' | 'waiting' | 'arriving' | 'idle';
   /**
-   * Busy while more cooks are busy than the machine has cores: they take turns for the cores, and
-   * which of them is on one at this instant is not known. (A span that got less CPU than its length
+   * Busy while more cooks are busy than the machine has cores, or while other threads of its Python
+   * process are busy too and the OS was not sampled: they take turns, for the cores or for the GIL,
+   * and which of them is on at this instant is not known. (A span that got less CPU than its length
    * is hatched in the chart, but its core may have gone to another program, not to another cook.)
    */
   readonly sharing: boolean;
@@ -34,7 +35,12 @@ export interface Scene {
   readonly cooks: readonly Cook[];
   /** More cooks busy at this instant than the machine has cores: how many, and the cores. */
   readonly turns: { readonly busy: number; readonly cores: number } | null;
+  /** Unsampled Python threads busy at once in one process: one GIL, so one runs Python at a time. */
+  readonly gil: boolean;
 }
+
+/** The detail the engine gives a running span that may be waiting for the GIL (not sampled). */
+const UNSAMPLED_RUNNING: UnsampledRunning = 'or waiting for the GIL';
 
 /**
  * One cook per OS thread: a thread's lane and the tasks of the loop it runs
@@ -71,8 +77,10 @@ function poseFor(state: Station['state']): Cook['pose'] {
  * running stands idle at its first unfinished station.
  */
 export function sceneAt(model: RunModel, tUs: number): Scene {
-  const stations: (Omit<Station, 'sharing'> & { busy: boolean })[] = [];
-  const cooks = new Map<string, { at: number; pose: Cook['pose']; busy: boolean }>();
+  const stations: (Omit<Station, 'sharing'> & { busy: boolean; pid: number | null })[] = [];
+  const cooks = new Map<string, { at: number; pose: Cook['pose']; busy: boolean; pid: number | null }>();
+  /** Per process: its busy threads that may be waiting for the GIL (not sampled). */
+  const mayWaitForGil = new Map<number, number>();
   for (const lane of model.inSpawnOrder()) {
     const laneIndex = lane.info.laneId;
     const state = model.stateAt(laneIndex, tUs);
@@ -83,14 +91,10 @@ export function sceneAt(model: RunModel, tUs: number): Scene {
     const index = stations.length;
     const key = cookKey(model, laneIndex);
     const busy = state === 'running' || state === 'blocking';
-    stations.push({
-      laneIndex,
-      name: lane.info.name,
-      state,
-      detail: detailId >= 0 ? model.details[detailId] : null,
-      outcome,
-      busy,
-    });
+    const detail = detailId >= 0 ? model.details[detailId] : null;
+    const gilPid = busy && detail === UNSAMPLED_RUNNING ? lane.info.pid : null;
+    if (gilPid !== null) mayWaitForGil.set(gilPid, (mayWaitForGil.get(gilPid) ?? 0) + 1);
+    stations.push({ laneIndex, name: lane.info.name, state, detail, outcome, busy, pid: gilPid });
 
     if (state === 'ended' || state === 'absent') continue;
     const known = cooks.get(key);
@@ -99,6 +103,7 @@ export function sceneAt(model: RunModel, tUs: number): Scene {
         at: index,
         pose: busy || !known ? poseFor(state) : 'idle',
         busy,
+        pid: gilPid,
       });
     } else if (!known.busy && known.pose !== poseFor(state)) {
       // Several tasks on this loop, none running, doing different things: the cook is free.
@@ -109,10 +114,14 @@ export function sceneAt(model: RunModel, tUs: number): Scene {
   // changes every few milliseconds. Every busy cook is taking turns.
   const busyCooks = [...cooks.values()].filter((c) => c.busy).length;
   const turns = busyCooks > model.cores ? { busy: busyCooks, cores: model.cores } : null;
+  // Two or more threads of one process busy, unsampled, with the GIL: one of them runs Python at a time.
+  const sharesGil = (pid: number | null) => pid !== null && (mayWaitForGil.get(pid) ?? 0) > 1;
+  const sharing = (busy: boolean, pid: number | null) => busy && (turns !== null || sharesGil(pid));
   return {
-    stations: stations.map(({ busy, ...station }) => ({ ...station, sharing: busy && turns !== null })),
-    cooks: [...cooks].map(([key, c]) => ({ key, at: c.at, pose: c.pose, sharing: c.busy && turns !== null })),
+    stations: stations.map(({ busy, pid, ...station }) => ({ ...station, sharing: sharing(busy, pid) })),
+    cooks: [...cooks].map(([key, c]) => ({ key, at: c.at, pose: c.pose, sharing: sharing(c.busy, c.pid) })),
     turns,
+    gil: [...mayWaitForGil.keys()].some(sharesGil),
   };
 }
 

@@ -86,4 +86,33 @@ describe('kitchen scene', () => {
     expect(scene.cooks.map((c) => c.sharing)).toEqual([false, false]);
     expect(scene.stations.map((s) => stationCaption(s).label)).toEqual(['running', 'running']);
   });
+
+  /** Two threads of one Python process, traced without sampling: what the tracer calls running may be waiting for the GIL. */
+  function unsampledThreads(detail: string | null): RunModel {
+    const kind: LaneKind = 'thread';
+    return modelOf(
+      [0, 1].flatMap((i): EngineEvent[] => [
+        { type: 'lane-added', lane: { ...lane(i, `Worker-${i + 1}`, kind), pid: 30 } },
+        { type: 'lane-ready', laneId: id(i), tsUs: 100, pid: 30, tid: 31 + i },
+        { type: 'state', laneId: id(i), tsUs: 100, state: 'running', detail, closedCpuUs: null },
+      ]),
+    );
+  }
+
+  test('unsampled threads of one process busy at once share its GIL: the kitchen does not show them chopping together', () => {
+    const scene = sceneAt(unsampledThreads('or waiting for the GIL'), 5_000);
+    expect(scene.turns).toBeNull();
+    expect(scene.gil).toBe(true);
+    expect(scene.cooks.map((c) => [c.pose, c.sharing])).toEqual([
+      ['chopping', true],
+      ['chopping', true],
+    ]);
+    expect(stationCaption(scene.stations[0])).toEqual({ label: 'taking turns', detail: 'or waiting for the GIL' });
+  });
+
+  test('threads whose running is known (sampled, or no GIL) are not said to share one', () => {
+    const scene = sceneAt(unsampledThreads(null), 5_000);
+    expect(scene.gil).toBe(false);
+    expect(scene.cooks.map((c) => c.sharing)).toEqual([false, false]);
+  });
 });

@@ -3,6 +3,7 @@ import { basename, delimiter } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { Worker } from 'node:worker_threads';
 import type { PythonInfo } from '../../protocol/commands';
+import type { UnsampledRunning } from '../../protocol/events';
 import { validateTracerRecord, type TracerRecord } from '../../protocol/tracer';
 import { monoNs } from '../clock';
 import { killProcessTree } from '../kill';
@@ -50,7 +51,7 @@ export function samplerIntervalUs(env: NodeJS.ProcessEnv = process.env): number 
 }
 
 /** What "running" may also be when the OS is not sampled: the tracer cannot see a thread wait for the GIL. */
-export const UNSAMPLED_RUNNING = 'or waiting for the GIL';
+export const UNSAMPLED_RUNNING: UnsampledRunning = 'or waiting for the GIL';
 
 /** Lane keys the tracer makes: p<pid>, p<pid>t<tid>, p<pid>a<n>. */
 const KEY = /^p(\d+)(?:([ta])\d+)?$/;
