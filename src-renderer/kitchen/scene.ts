@@ -1,4 +1,5 @@
 import type { SpanState, UnsampledRunning } from '@protocol/events';
+import { SHARED_BELOW, SHARE_MIN_US } from '../gantt/draw';
 import type { RunModel } from '../lib/run-model';
 import { STATE_STYLES } from '../lib/states';
 
@@ -23,7 +24,8 @@ export interface Cook {
   /**
    * Busy while more cooks are busy than the machine has cores, or while other threads of its Python
    * process are busy too and the OS was not sampled: they take turns, for the cores or for the GIL,
-   * and which of them is on at this instant is not known. (A span that got less CPU than its length
+   * and which of them is on at this instant is not known, until the span has ended: one that got
+   * nearly all of its time on a CPU had a core to itself. (A span that got less CPU than its length
    * is hatched in the chart, but its core may have gone to another program, not to another cook.)
    */
   readonly sharing: boolean;
@@ -77,8 +79,11 @@ function poseFor(state: Station['state']): Cook['pose'] {
  * running stands idle at its first unfinished station.
  */
 export function sceneAt(model: RunModel, tUs: number): Scene {
-  const stations: (Omit<Station, 'sharing'> & { busy: boolean; pid: number | null })[] = [];
-  const cooks = new Map<string, { at: number; pose: Cook['pose']; busy: boolean; pid: number | null }>();
+  const stations: (Omit<Station, 'sharing'> & { busy: boolean; pid: number | null; ranAlone: boolean })[] = [];
+  const cooks = new Map<
+    string,
+    { at: number; pose: Cook['pose']; busy: boolean; pid: number | null; ranAlone: boolean }
+  >();
   /** Per process: its busy threads that may be waiting for the GIL (not sampled). */
   const mayWaitForGil = new Map<number, number>();
   for (const lane of model.inSpawnOrder()) {
@@ -94,7 +99,11 @@ export function sceneAt(model: RunModel, tUs: number): Scene {
     const detail = detailId >= 0 ? model.details[detailId] : null;
     const gilPid = busy && detail === UNSAMPLED_RUNNING ? lane.info.pid : null;
     if (gilPid !== null) mayWaitForGil.set(gilPid, (mayWaitForGil.get(gilPid) ?? 0) + 1);
-    stations.push({ laneIndex, name: lane.info.name, state, detail, outcome, busy, pid: gilPid });
+    // Known once the span has ended: nearly all of it on a CPU, so it never waited for a core.
+    const { start, end, cpu } = model.spans;
+    const length = span >= 0 ? end[span] - start[span] : NaN;
+    const ranAlone = busy && length >= SHARE_MIN_US && cpu[span] / length >= SHARED_BELOW;
+    stations.push({ laneIndex, name: lane.info.name, state, detail, outcome, busy, pid: gilPid, ranAlone });
 
     if (state === 'ended' || state === 'absent') continue;
     const known = cooks.get(key);
@@ -104,6 +113,7 @@ export function sceneAt(model: RunModel, tUs: number): Scene {
         pose: busy || !known ? poseFor(state) : 'idle',
         busy,
         pid: gilPid,
+        ranAlone,
       });
     } else if (!known.busy && known.pose !== poseFor(state)) {
       // Several tasks on this loop, none running, doing different things: the cook is free.
@@ -111,15 +121,20 @@ export function sceneAt(model: RunModel, tUs: number): Scene {
     }
   }
   // More cooks busy than cores: at most `cores` of them are on one at this instant, and which ones
-  // changes every few milliseconds. Every busy cook is taking turns.
+  // changes every few milliseconds. Every busy cook is taking turns, unless its span has ended and
+  // shows it had a core to itself (three cooks on two cores: one may keep its own core all along).
   const busyCooks = [...cooks.values()].filter((c) => c.busy).length;
   const turns = busyCooks > model.cores ? { busy: busyCooks, cores: model.cores } : null;
   // Two or more threads of one process busy, unsampled, with the GIL: one of them runs Python at a time.
   const sharesGil = (pid: number | null) => pid !== null && (mayWaitForGil.get(pid) ?? 0) > 1;
-  const sharing = (busy: boolean, pid: number | null) => busy && (turns !== null || sharesGil(pid));
+  const sharing = (c: { busy: boolean; pid: number | null; ranAlone: boolean }) =>
+    c.busy && !c.ranAlone && (turns !== null || sharesGil(c.pid));
   return {
-    stations: stations.map(({ busy, pid, ...station }) => ({ ...station, sharing: sharing(busy, pid) })),
-    cooks: [...cooks].map(([key, c]) => ({ key, at: c.at, pose: c.pose, sharing: sharing(c.busy, c.pid) })),
+    stations: stations.map(({ busy, pid, ranAlone, ...station }) => ({
+      ...station,
+      sharing: sharing({ busy, pid, ranAlone }),
+    })),
+    cooks: [...cooks].map(([key, c]) => ({ key, at: c.at, pose: c.pose, sharing: sharing(c) })),
     turns,
     gil: [...mayWaitForGil.keys()].some(sharesGil),
   };

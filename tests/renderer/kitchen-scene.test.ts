@@ -75,6 +75,16 @@ describe('kitchen scene', () => {
     expect(scene.stations.map((s) => stationCaption(s).label)).toEqual(Array(4).fill('taking turns'));
   });
 
+  test('three cooks on two cores: one whose span shows it had a core to itself is not said to take turns', () => {
+    const m = processes(3);
+    // Worker-1's span has ended: 95 of its 100 ms on a CPU. The other two are still going.
+    m.apply({ type: 'state', laneId: id(0), tsUs: 100_100, state: 'waiting', detail: 'sleep', closedCpuUs: 95_000 });
+    const scene = sceneAt(m, 50_000);
+    expect(scene.turns).toEqual({ busy: 3, cores: 2 });
+    expect(scene.cooks.map((c) => c.sharing)).toEqual([false, true, true]);
+    expect(scene.stations.map((s) => stationCaption(s).label)).toEqual(['running', 'taking turns', 'taking turns']);
+  });
+
   test('a span that got well under a core’s worth is hatched in the chart, but no cook takes turns for it', () => {
     const m = processes(2);
     // Worker-1 got 40 of its 100 ms on a CPU: its core went to something else part of the time (another
