@@ -45,9 +45,16 @@ export const SHARED_BELOW = 0.85;
 /** Shorter spans are never hatched: the kernel's CPU time is only as fresh as its last tick (a few ms). */
 export const SHARE_MIN_US = 20_000;
 
-/** A stretch on a CPU that got well under its length in CPU time (NaN, not measured, never does). */
-const sharedCore = (startUs: number, endUs: number, cpuUs: number): boolean =>
-  endUs - startUs >= SHARE_MIN_US && cpuUs / (endUs - startUs) < SHARED_BELOW;
+/**
+ * What a stretch on a CPU got of its length in CPU time: well under it (`shared`: it waited for its
+ * core part of the time), nearly all of it (`alone`: it had a core to itself), or not known (too short
+ * to tell, or its CPU time not measured, NaN).
+ */
+export function coreShare(startUs: number, endUs: number, cpuUs: number): 'shared' | 'alone' | null {
+  const length = endUs - startUs;
+  if (!(length >= SHARE_MIN_US) || Number.isNaN(cpuUs)) return null;
+  return cpuUs / length < SHARED_BELOW ? 'shared' : 'alone';
+}
 
 /** How spans look: colour by state index, and the overlay for running spans that shared a core. */
 export interface SpanStyle {
@@ -89,7 +96,7 @@ export function drawSpans(
       lastColor = state[i];
     }
     ctx.fillRect(x0, top + bar.padPx, Math.max(1, x1 - x0), h);
-    if (style.executing.has(state[i]) && sharedCore(start[i], e, cpu[i])) {
+    if (style.executing.has(state[i]) && coreShare(start[i], e, cpu[i]) === 'shared') {
       ctx.fillStyle = style.shared;
       ctx.fillRect(x0, top + bar.padPx, Math.max(1, x1 - x0), h);
       lastColor = -1;
@@ -188,7 +195,7 @@ export function drawCores(
     for (const span of model.coreSpans) {
       const top = topOf.get(span.core);
       if (top === undefined || span.endUs < view.x0Us || span.startUs > view.x1Us) continue;
-      if (sharedCore(span.startUs, span.endUs, span.cpuUs) !== hatched) continue;
+      if ((coreShare(span.startUs, span.endUs, span.cpuUs) === 'shared') !== hatched) continue;
       const x0 = Math.max(xOf(view, span.startUs), -1);
       const x1 = Math.min(xOf(view, span.endUs), view.widthPx + 1);
       const width = Math.max(1, x1 - x0);

@@ -1,5 +1,5 @@
 import type { SpanState, UnsampledRunning } from '@protocol/events';
-import { SHARED_BELOW, SHARE_MIN_US } from '../gantt/draw';
+import { coreShare } from '../gantt/draw';
 import type { RunModel } from '../lib/run-model';
 import { STATE_STYLES } from '../lib/states';
 
@@ -101,8 +101,7 @@ export function sceneAt(model: RunModel, tUs: number): Scene {
     if (gilPid !== null) mayWaitForGil.set(gilPid, (mayWaitForGil.get(gilPid) ?? 0) + 1);
     // Known once the span has ended: nearly all of it on a CPU, so it never waited for a core.
     const { start, end, cpu } = model.spans;
-    const length = span >= 0 ? end[span] - start[span] : NaN;
-    const ranAlone = busy && length >= SHARE_MIN_US && cpu[span] / length >= SHARED_BELOW;
+    const ranAlone = busy && span >= 0 && coreShare(start[span], end[span], cpu[span]) === 'alone';
     stations.push({ laneIndex, name: lane.info.name, state, detail, outcome, busy, pid: gilPid, ranAlone });
 
     if (state === 'ended' || state === 'absent') continue;
