@@ -41,9 +41,9 @@ export interface BarMetrics {
 }
 
 /** Below this share of its time on a CPU, a running span is drawn hatched: it shared a core. */
-export const SHARED_BELOW = 0.85;
+const SHARED_BELOW = 0.85;
 /** Shorter spans are never hatched: the kernel's CPU time is only as fresh as its last tick (a few ms). */
-export const SHARE_MIN_US = 20_000;
+const SHARE_MIN_US = 20_000;
 
 /**
  * What a stretch on a CPU got of its length in CPU time: well under it (`shared`: it waited for its
