@@ -17,11 +17,15 @@ import ts from 'typescript-eslint';
  */
 const restrict = (...patterns) => ['error', { patterns }];
 
+const NO_SPREAD =
+  'No spread or apply into a call: an unbounded array overflows the stack (Math.max(...a) throws past ~100k elements). Use a loop or reduce.';
+
 export default ts.config(
   { ignores: ['out/', 'dist/', 'node_modules/', 'test-results/', 'playwright-report/'] },
   js.configs.recommended,
-  ...ts.configs.recommended,
-  ...svelte.configs.recommended,
+  // (Lists of configs nest: ts.config flattens them.)
+  ts.configs.recommended,
+  svelte.configs.recommended,
   { languageOptions: { globals: { ...globals.node } } },
   {
     files: ['src-renderer/**'],
@@ -35,6 +39,14 @@ export default ts.config(
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': 'error',
+      // Spreading an array into a call puts every element on the stack: past about 100k elements
+      // (a big run's spans) Math.max(...spans) throws RangeError. Loop or reduce instead.
+      'no-restricted-syntax': [
+        'error',
+        { selector: 'CallExpression > SpreadElement', message: NO_SPREAD },
+        { selector: 'NewExpression > SpreadElement', message: NO_SPREAD },
+        { selector: "CallExpression[callee.property.name='apply'][arguments.length=2]", message: NO_SPREAD },
+      ],
     },
   },
   {

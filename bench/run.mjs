@@ -256,8 +256,9 @@ if (python) {
   }
   if (hz.length > 0)
     rows.push(['OS scheduler sampling rate (Linux /proc)', `median ${median(hz)} Hz over ${hz.length} traced runs`]);
-  if (ONLY === null || ONLY === 'instructions') rows.push(...(await instructions(python, lessons, cases)));
-  if (ONLY === null || ONLY === 'phases') rows.push(...phases(lessons));
+  if (ONLY === null || ONLY === 'instructions')
+    for (const row of await instructions(python, lessons, cases)) rows.push(row);
+  if (ONLY === null || ONLY === 'phases') for (const row of phases(lessons)) rows.push(row);
   if (ONLY === null) {
     // What the tracer costs around fork(): page faults and CPU per forked child, and the parent's faults per fork.
     const forks = join(root, 'bench/python/fork_children.py');
@@ -350,7 +351,7 @@ function coreSpeeds(python) {
     const times = Array.from({ length: 5 }, () =>
       Number(spawnSync('taskset', ['-c', String(cpu), python, '-c', loop], { encoding: 'utf8' }).stdout),
     );
-    return Math.min(...times) / 1e6;
+    return times.reduce((a, b) => Math.min(a, b), Infinity) / 1e6;
   });
 }
 
@@ -435,7 +436,10 @@ async function instructions(python, lessons, cases) {
 function mainLane(trace) {
   const mainPid = trace.traceEvents.find((e) => e.ph === 'X')?.pid;
   const main = trace.traceEvents.filter((e) => e.ph === 'X' && e.pid === mainPid && e.tid === mainPid);
-  return { startUs: Math.min(...main.map((e) => e.ts)), endUs: Math.max(...main.map((e) => e.ts + e.dur)) };
+  return {
+    startUs: main.reduce((t, e) => Math.min(t, e.ts), Infinity),
+    endUs: main.reduce((t, e) => Math.max(t, e.ts + e.dur), -Infinity),
+  };
 }
 
 /**

@@ -2,9 +2,15 @@
 
 Every process, thread and asyncio task becomes a lane. The tracer reports
 when each starts, ends, prints a line, and enters or leaves a call that
-waits (sleep, locks, joins, queues, sockets, select). It does not trace
+waits (sleep, joins, conditions, queues, sockets, select). It does not trace
 function calls: what a thread does between those moments the engine reads
 from the OS scheduler, which is how waiting for the GIL becomes visible.
+
+The script must not see it: types, exceptions and tracebacks stay as they
+are untraced. So locks are not wrapped (a lock's type is part of what a
+program may test), every wrapper keeps its function's name and signature,
+and a wrapper's own frame is taken out of the traceback of any exception
+that passes through it.
 
 Records go out on the tracer's one way out: JSON lines on a connection of
 this process's own to the engine (a Unix socket, or a named pipe on
@@ -48,6 +54,8 @@ class Channel:
         self.t0_ns = t0_ns
         self.lock = _thread.allocate_lock()
         self.broken = False
+        # Records held back to go out with the next write (see defer).
+        self.held = ""
         self._pipe = None
         self.fd = None
         if sys.platform == "win32":
@@ -70,14 +78,23 @@ class Channel:
         # left to close it again behind the script's back.
         self.fd = sock.detach()
         self.broken = False
+        self.held = ""
+
+    def defer(self, lines):
+        """Keeps whole JSON lines to go out with the next write: an asyncio task's slice costs one system call."""
+        with self.lock:
+            self.held += lines
 
     def write(self, lines):
-        """Sends whole JSON lines as one write: a new process's first records cost one system call, not two."""
+        """Sends whole JSON lines (after any held back) as one write."""
         if self.broken:
             return
-        # A lone surrogate (a thread named from undecodable bytes) must not raise inside the script.
-        data = lines.encode("utf-8", "replace")
         with self.lock:
+            if self.held:
+                lines = self.held + lines
+                self.held = ""
+            # A lone surrogate (a thread named from undecodable bytes) must not raise inside the script.
+            data = lines.encode("utf-8", "replace")
             try:
                 if self._pipe is not None:
                     self._pipe.write(data)
@@ -109,9 +126,12 @@ def from_environment():
 _ns = time.perf_counter_ns
 _getpid = os.getpid
 _close = os.close
+_get_ident = _thread.get_ident
+# The calling thread's CPU time, as the OS accounts it (the same count the engine's sampler reads).
+_thread_ns = getattr(time, "thread_time_ns", None)
 # Each thread's own state, read and written through the thread's dict (_local.__dict__): its lane key,
-# its wait depth, the asyncio task in its slice, the Process it is starting, the part of a line it has
-# printed. One dict costs fewer page faults after a fork than attribute access to the local (see "records").
+# its wait depth, the asyncio task in its slice, the Process it is starting. One dict costs fewer page
+# faults after a fork than attribute access to the local (see "records").
 _local = threading.local()
 # Every key is here from the start: a dict that grows after a fork reallocates (see "records").
 _state = {
@@ -127,8 +147,10 @@ _state = {
     "parent_channel": None,
     "command": None,  # how this interpreter was started (see command_line)
 }
+# The part of a line each thread has written to each stream and not yet ended: {(stream, thread): (lane, text)}.
+_partial = {}
 
-# Past this many printed lines a process stops drawing them (they are still printed).
+# Past this many printed lines a process stops drawing them (they are still printed, and counted).
 MAX_PRINTS = 5000
 MAX_PARTIAL = 10000
 
@@ -137,6 +159,11 @@ def now_us():
     ch = _state["channel"]
     # Untraced (no engine): records go nowhere, stamps do not matter.
     return (_ns() - ch.t0_ns) / 1000 if ch is not None else 0.0
+
+
+def thread_cpu():
+    """The calling thread's CPU time in microseconds, as JSON (null where the OS does not say)."""
+    return "%.3f" % (_thread_ns() / 1000) if _thread_ns is not None else "null"
 
 
 # --- records -----------------------------------------------------------------
@@ -150,12 +177,13 @@ def now_us():
 # names are the tracer's own and need no escaping; every other text goes
 # through quote().
 
-_SPAWN = '{"t":"spawn","parent":"%s","kind":"%s","lanes":[{"key":"%s","name":%s}],"pid":%s,"tsUs":%.3f}\n'
-_READY = '{"t":"ready","lane":"%s","pid":%d,"tid":%d,"tsUs":%.3f}\n'
+_SPAWN = '{"t":"spawn","parent":"%s","kind":"%s","lanes":[{"key":"%s","name":%s,"detail":%s}],"pid":%s,"tsUs":%.3f}\n'
+_READY = '{"t":"ready","lane":"%s","pid":%d,"tid":%d,"cpuUs":%s,"tsUs":%.3f}\n'
 _STATE = '{"t":"state","lane":"%s","state":"%s","detail":%s,"cpuUs":null,"tsUs":%.3f}\n'
-_DONE = '{"t":"done","lane":"%s","soloUs":null,"error":%s,"tsUs":%.3f}\n'
-_EXIT = '{"t":"exit","lane":"%s","code":%d,"signal":null,"tsUs":%.3f}\n'
+_DONE = '{"t":"done","lane":"%s","soloUs":null,"error":%s,"cpuUs":%s,"printed":%s,"tsUs":%.3f}\n'
+_EXIT = '{"t":"exit","lane":"%s","code":%s,"signal":%s,"tsUs":%.3f}\n'
 _PRINT = '{"t":"print","lane":"%s","stream":"%s","text":%s,"tsUs":%.3f}\n'
+_NAME = '{"t":"name","lane":"%s","name":%s,"tsUs":%.3f}\n'
 
 
 # --- lanes -----------------------------------------------------------------
@@ -192,37 +220,55 @@ def state(key, name, detail=None, ts=None):
         ch.write(_STATE % (key, name, "null" if detail is None else quote(detail), ts))
 
 
-def ready(key, ts=None):
+def ready(key, ts=None, pid=None, tid=None, cpu=None):
+    """The lane is past its start-up, on this OS thread (or on `pid`/`tid`, for a child not traced itself)."""
     ch = _state["channel"]
     if ch is not None:
         ts = now_us() if ts is None else ts
-        ch.write(_READY % (key, _getpid(), threading.get_native_id(), ts))
+        ch.write(
+            _READY
+            % (
+                key,
+                _getpid() if pid is None else pid,
+                threading.get_native_id() if tid is None else tid,
+                thread_cpu() if cpu is None else cpu,
+                ts,
+            )
+        )
 
 
-def spawn(parent, kind, key, name, pid=None, ts=None):
+def spawn(parent, kind, key, name, pid=None, ts=None, detail=None):
     ch = _state["channel"]
     if ch is not None:
         ts = now_us() if ts is None else ts
-        ch.write(_SPAWN % (parent, kind, key, quote(name[:120]), "null" if pid is None else pid, ts))
+        detail = "null" if detail is None else quote(clip(detail)[:200])
+        ch.write(_SPAWN % (parent, kind, key, quote(name[:120]), detail, "null" if pid is None else pid, ts))
 
 
-def done(key, error=None, code=None):
+def done(key, error=None, code=None, cpu="null", printed="null"):
     """The lane's work is over (with an error, or an exit code too for a process that reports its own)."""
     ch = _state["channel"]
     if ch is not None:
         ts = (_ns() - ch.t0_ns) / 1000
         # How long a traced lane's work would take alone is not known: soloUs stays null.
-        text = _DONE % (key, "null" if error is None else quote(clip(error)), ts)
+        text = _DONE % (key, "null" if error is None else quote(clip(error)), cpu, printed, ts)
         if code is not None:
             # %d: an int subclass (an IntEnum exit code) is written as its number.
-            text += _EXIT % (key, code, ts)
+            text += _EXIT % (key, "%d" % code, "null", ts)
         ch.write(text)
 
 
-def exited(key, code):
+def exited(key, code, signal_name=None):
     ch = _state["channel"]
     if ch is not None:
-        ch.write(_EXIT % (key, code, now_us()))
+        signal_name = "null" if signal_name is None else quote(signal_name)
+        ch.write(_EXIT % (key, "null" if code is None else "%d" % code, signal_name, now_us()))
+
+
+def renamed(key, name):
+    ch = _state["channel"]
+    if ch is not None:
+        ch.write(_NAME % (key, quote(name[:120]), now_us()))
 
 
 def describe_error(exc_type, exc_value, exc_traceback):
@@ -234,6 +280,100 @@ def describe_error(exc_type, exc_value, exc_traceback):
     # A SyntaxError's lines start with where it is (indented); its own line comes after.
     head = next((line for line in only if not line.startswith(" ")), only[-1])
     return head.strip() + "\n" + text
+
+
+# --- invisible wrappers --------------------------------------------------------
+#
+# A wrapper runs in a frame of its own, and an exception that passes through
+# it would show that frame in its traceback. From Python 3.11 a bare `raise`
+# re-raises with the exception's own __traceback__, so each wrapper takes its
+# frame out before re-raising. On 3.9 and 3.10 it re-raises the traceback it
+# caught, so there the frames are taken out where tracebacks are shown
+# instead (see hide_in_tracebacks).
+
+_HERE = (lambda: None).__code__.co_filename
+
+
+def _without_tracer(tb):
+    """The traceback from `tb` with this module's frames taken out (the chain is relinked in place)."""
+    while tb is not None and tb.tb_frame.f_code.co_filename == _HERE:
+        tb = tb.tb_next
+    head = tb
+    while tb is not None:
+        after = tb.tb_next
+        while after is not None and after.tb_frame.f_code.co_filename == _HERE:
+            after = after.tb_next
+        if after is not tb.tb_next:
+            tb.tb_next = after
+        tb = after
+    return head
+
+
+def _hide(err):
+    """Takes this module's frames out of the traceback an exception carries (before a bare raise)."""
+    tb = err.__traceback__
+    if tb is not None:
+        err.__traceback__ = _without_tracer(tb)
+
+
+def _hide_all(err):
+    """_hide, for the exception and the ones it was raised from or during."""
+    seen = set()
+    while err is not None and id(err) not in seen:
+        seen.add(id(err))
+        _hide(err)
+        for linked in (err.__cause__, err.__context__):
+            if linked is not None and id(linked) not in seen:
+                _hide_all(linked)
+        err = None
+
+
+def _like(wrapper, fn):
+    """The wrapper, named and documented as the function it wraps (as functools.update_wrapper does)."""
+    for name in ("__module__", "__name__", "__qualname__", "__doc__"):
+        try:
+            setattr(wrapper, name, getattr(fn, name))
+        except (AttributeError, TypeError):
+            pass
+    wrapper.__dict__.update(getattr(fn, "__dict__", {}))
+    wrapper.__wrapped__ = fn
+    return wrapper
+
+
+def hide_in_tracebacks():
+    """On 3.9 and 3.10 (see above): the traceback module and the exception hooks skip this module's frames."""
+    if sys.version_info >= (3, 11):
+        return
+    import traceback
+
+    walk_tb = traceback.walk_tb
+    walk_stack = traceback.walk_stack
+
+    def walk_tb_(tb):
+        for frame, lineno in walk_tb(tb):
+            if frame.f_code.co_filename != _HERE:
+                yield frame, lineno
+
+    def walk_stack_(f):
+        # (Where no frame is given, the stack starts where the original's would: above our caller.)
+        for frame, lineno in walk_stack(f if f is not None else sys._getframe().f_back.f_back):
+            if frame.f_code.co_filename != _HERE:
+                yield frame, lineno
+
+    traceback.walk_tb = _like(walk_tb_, walk_tb)
+    traceback.walk_stack = _like(walk_stack_, walk_stack)
+
+    # The default hook prints in C, from the traceback objects themselves.
+    if sys.excepthook is sys.__excepthook__:
+        original = sys.excepthook
+
+        def excepthook(exc_type, exc_value, exc_traceback):
+            if exc_value is not None:
+                _hide_all(exc_value)
+                exc_traceback = exc_value.__traceback__
+            return original(exc_type, exc_value, exc_traceback)
+
+        sys.excepthook = _like(excepthook, original)
 
 
 # --- known waits -------------------------------------------------------------
@@ -285,6 +425,9 @@ def _waits(kind, label):
             _enter(kind, label)
             try:
                 return fn(*args, **kwargs)
+            except BaseException as err:
+                _hide(err)
+                raise
             finally:
                 _leave()
 
@@ -300,91 +443,17 @@ def _joins(fn):
         _enter("blocked", "join(%s)" % getattr(self, "name", "thread"))
         try:
             return fn(self, timeout)
+        except BaseException as err:
+            _hide(err)
+            raise
         finally:
             _leave()
 
     return _like(join, fn)
 
 
-def _like(wrapper, fn):
-    wrapper.__name__ = getattr(fn, "__name__", "traced")
-    wrapper.__qualname__ = getattr(fn, "__qualname__", wrapper.__name__)
-    wrapper.__doc__ = getattr(fn, "__doc__", None)
-    wrapper.__wrapped__ = fn
-    return wrapper
-
-
 def _blocks(timeout):
     return timeout is None or timeout > 0
-
-
-# --- locks -------------------------------------------------------------------
-
-
-class TracedLock:
-    """threading.Lock, reporting `blocked` only when acquire has to wait."""
-
-    _label = "Lock.acquire()"
-
-    def __init__(self, lock=None):
-        self._lock = lock if lock is not None else _thread.allocate_lock()
-
-    def acquire(self, blocking=True, timeout=-1):
-        if self._lock.acquire(False):
-            return True
-        if not blocking:
-            return False
-        _enter("blocked", self._label)
-        try:
-            return self._lock.acquire(True, timeout)
-        finally:
-            _leave()
-
-    __enter__ = acquire
-
-    def __exit__(self, *exc):
-        self._lock.release()
-
-    def release(self):
-        self._lock.release()
-
-    def locked(self):
-        return self._lock.locked()
-
-    def _at_fork_reinit(self):
-        self._lock._at_fork_reinit()
-
-    def __repr__(self):
-        return repr(self._lock)
-
-    def __getattr__(self, name):
-        # Private helpers of the real lock (RLock._recursion_count, …) work as before.
-        return getattr(self._lock, name)
-
-
-class TracedRLock(TracedLock):
-    """threading.RLock, with the methods threading.Condition relies on."""
-
-    _label = "RLock.acquire()"
-
-    def __init__(self):
-        TracedLock.__init__(self, _original["RLock"]())
-
-    def _is_owned(self):
-        return self._lock._is_owned()
-
-    def _release_save(self):
-        return self._lock._release_save()
-
-    def _acquire_restore(self, state_):
-        _enter("blocked", self._label)
-        try:
-            return self._lock._acquire_restore(state_)
-        finally:
-            _leave()
-
-    def locked(self):
-        return self._lock._is_owned()
 
 
 _original = {}
@@ -398,15 +467,25 @@ def _patch(owner, name, make):
     setattr(owner, name, make(original))
 
 
+# --- threads -----------------------------------------------------------------
+
+
 def patch_threading():
-    _original["RLock"] = threading.RLock
-    threading.Lock = TracedLock
-    threading.RLock = TracedRLock
     _patch(threading.Thread, "join", _joins)
     _patch(threading.Condition, "wait", _waits("blocked", "Condition.wait()"))
-    event_wait = threading.Event.wait
-    traced_event_wait = _waits("blocked", "Event.wait()")(event_wait)
-    threading.Event.wait = lambda self, timeout=None: True if self.is_set() else traced_event_wait(self, timeout)
+    traced_event_wait = _waits("blocked", "Event.wait()")(threading.Event.wait)
+
+    def event_wait(self, timeout=None, _traced=traced_event_wait, _original=threading.Event.wait):
+        # A set event does not wait: no record.
+        if self.is_set():
+            return _original(self, timeout)
+        try:
+            return _traced(self, timeout)
+        except BaseException as err:
+            _hide(err)
+            raise
+
+    threading.Event.wait = _like(event_wait, threading.Event.wait)
     _patch(threading.Semaphore, "acquire", _waits("blocked", "Semaphore.acquire()"))
     _patch(threading.Barrier, "wait", _waits("blocked", "Barrier.wait()"))
 
@@ -419,43 +498,55 @@ def patch_threading():
         _enter("blocked", "Thread.start()")
         try:
             return original_start(self)
+        except BaseException as err:
+            _hide(err)
+            raise
         finally:
             _leave()
 
     def bootstrap_inner(self):
         parent, spawned = getattr(self, "_kitchen_spawn", (process_key(), None))
         key = thread_key()
+        name = self.name
         if _state["channel"] is not None:
             try:
-                spawn(parent, "thread", key, self.name, None, spawned)
+                spawn(parent, "thread", key, name, None, spawned)
                 ready(key)
             except Exception as err:  # noqa: BLE001 - Thread.start() waits for this thread: it must go on
-                sys.stderr.write("[kitchen] thread %r is not traced: %s\n" % (self.name, err))
+                sys.stderr.write("[kitchen] thread %r is not traced: %s\n" % (name, err))
         try:
             original_bootstrap(self)
         finally:
             error = _local.__dict__.get("error")
-            done(key, error, 1 if error else 0)
+            end_of_thread(key)
+            if self.name != name:
+                renamed(key, self.name)
+            done(key, error, 1 if error else 0, thread_cpu())
 
-    threading.Thread.start = start
-    threading.Thread._bootstrap_inner = bootstrap_inner
+    threading.Thread.start = _like(start, original_start)
+    threading.Thread._bootstrap_inner = _like(bootstrap_inner, original_bootstrap)
 
     original_hook = threading.excepthook
 
     def excepthook(args):
+        if args.exc_value is not None:
+            _hide_all(args.exc_value)
         if args.exc_type is not SystemExit:
             _local.__dict__["error"] = describe_error(args.exc_type, args.exc_value, args.exc_traceback)
-        original_hook(args)
+        return original_hook(args)
 
-    threading.excepthook = excepthook
+    threading.excepthook = _like(excepthook, original_hook)
 
 
 def patch_time():
     def make(fn):
         def sleep(secs):
-            _enter("waiting", "time.sleep(%g)" % secs)
+            _enter("waiting", "time.sleep(%g)" % secs if isinstance(secs, (int, float)) else "time.sleep()")
             try:
                 return fn(secs)
+            except BaseException as err:
+                _hide(err)
+                raise
             finally:
                 _leave()
 
@@ -470,25 +561,33 @@ def patch_queue(queue):
         original_put = cls.put
 
         def get(self, block=True, timeout=None, _get=original_get):
-            if block and _blocks(timeout) and self.empty():
-                _enter("waiting", "queue.get()")
-                try:
-                    return _get(self, block, timeout)
-                finally:
-                    _leave()
-            return _get(self, block, timeout)
+            try:
+                if block and _blocks(timeout) and self.empty():
+                    _enter("waiting", "queue.get()")
+                    try:
+                        return _get(self, block, timeout)
+                    finally:
+                        _leave()
+                return _get(self, block, timeout)
+            except BaseException as err:
+                _hide(err)
+                raise
 
         def put(self, item, block=True, timeout=None, _put=original_put):
-            if block and _blocks(timeout) and self.full():
-                _enter("blocked", "queue.put() (queue full)")
-                try:
-                    return _put(self, item, block, timeout)
-                finally:
-                    _leave()
-            return _put(self, item, block, timeout)
+            try:
+                if block and _blocks(timeout) and self.full():
+                    _enter("blocked", "queue.put() (queue full)")
+                    try:
+                        return _put(self, item, block, timeout)
+                    finally:
+                        _leave()
+                return _put(self, item, block, timeout)
+            except BaseException as err:
+                _hide(err)
+                raise
 
-        cls.get = get
-        cls.put = put
+        cls.get = _like(get, original_get)
+        cls.put = _like(put, original_put)
 
 
 def patch_socket(socket):
@@ -499,27 +598,35 @@ def patch_socket(socket):
         waiting = _waits("waiting", "socket.%s()" % verb)(original)
 
         def method(self, *args, _original=original, _waiting=waiting, **kwargs):
-            # Non-blocking sockets (asyncio's) never wait: no record, no cost.
-            if self.gettimeout() == 0.0:
-                return _original(self, *args, **kwargs)
-            return _waiting(self, *args, **kwargs)
+            try:
+                # Non-blocking sockets (asyncio's) never wait: no record, no cost.
+                if self.gettimeout() == 0.0:
+                    return _original(self, *args, **kwargs)
+                return _waiting(self, *args, **kwargs)
+            except BaseException as err:
+                _hide(err)
+                raise
 
-        setattr(socket.socket, verb, method)
+        setattr(socket.socket, verb, _like(method, original))
 
 
 def patch_select(select):
     original_select = select.select
 
     def select_(rlist, wlist, xlist, timeout=None):
-        if not _blocks(timeout):
-            return original_select(rlist, wlist, xlist, timeout)
-        _enter("waiting", "select()")
         try:
-            return original_select(rlist, wlist, xlist, timeout)
-        finally:
-            _leave()
+            if not _blocks(timeout):
+                return original_select(rlist, wlist, xlist, timeout)
+            _enter("waiting", "select()")
+            try:
+                return original_select(rlist, wlist, xlist, timeout)
+            finally:
+                _leave()
+        except BaseException as err:
+            _hide(err)
+            raise
 
-    select.select = select_
+    select.select = _like(select_, original_select)
 
 
 def patch_selectors(selectors):
@@ -528,18 +635,126 @@ def patch_selectors(selectors):
             original = cls.select
 
             def sel(self, timeout=None, _original=original):
-                if not _blocks(timeout):
-                    return _original(self, timeout)
-                _enter("waiting", "waiting for I/O or a timer (event loop idle)")
                 try:
-                    return _original(self, timeout)
-                finally:
-                    _leave()
+                    if not _blocks(timeout):
+                        return _original(self, timeout)
+                    _enter("waiting", "waiting for I/O or a timer (event loop idle)")
+                    try:
+                        return _original(self, timeout)
+                    finally:
+                        _leave()
+                except BaseException as err:
+                    _hide(err)
+                    raise
 
-            cls.select = sel
+            cls.select = _like(sel, original)
 
 
 # --- output ------------------------------------------------------------------
+
+
+def _lines(key, stream, lines, ts):
+    """Print records for whole lines, counted; past MAX_PRINTS only counted."""
+    records = ""
+    for line in lines:
+        count = _state["prints"] = _state["prints"] + 1
+        if count > MAX_PRINTS:
+            continue
+        if count == MAX_PRINTS:
+            line = "\u2026 more lines were printed; the chart shows the first %d" % MAX_PRINTS
+        if len(line) > MAX_TEXT:
+            line = clip(line)
+        records += _PRINT % (key, stream, quote(_drawable(line.rstrip("\r"))), ts)
+    return records
+
+
+def _drawable(text):
+    """Text as it can be drawn: bytes that were not UTF-8 (kept as lone surrogates) become \\xNN."""
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        pass
+    try:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    except UnicodeEncodeError:  # a lone surrogate that stands for no byte
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def _tap(stream, text):
+    """A piece of text written to `stream` by the calling thread: whole lines become print records."""
+    ch = _state["channel"]
+    if ch is None:
+        return
+    mine = _local.__dict__
+    key = mine.get("task_key") or mine.get("key") or thread_key()
+    where = (stream, _get_ident())
+    held = _partial.get(where)
+    if held is not None:
+        text = held[1] + text
+    if "\n" not in text:
+        # print() writes a line and its end in two calls. A line that never ends (a progress bar)
+        # is kept to its last part.
+        _partial[where] = (key, text[-MAX_PARTIAL:])
+        return
+    lines = text.split("\n")
+    rest = lines.pop()
+    if rest:
+        _partial[where] = (key, rest[-MAX_PARTIAL:])
+    elif held is not None:
+        del _partial[where]
+    records = _lines(key, stream, lines, (_ns() - ch.t0_ns) / 1000)
+    if records:
+        ch.write(records)
+
+
+def end_of_thread(key=None):
+    """The calling thread writes no more: a line it left unended is drawn as it is."""
+    ch = _state["channel"]
+    if ch is None or not _partial:
+        return
+    ident = _get_ident()
+    records = ""
+    ts = (_ns() - ch.t0_ns) / 1000
+    for where in [w for w in _partial if w[1] == ident]:
+        lane, text = _partial.pop(where)
+        records += _lines(key or lane, where[0], [text], ts)
+    if records:
+        ch.write(records)
+
+
+def end_of_output():
+    """The process writes no more: every line left unended is drawn as it is."""
+    ch = _state["channel"]
+    if ch is None or not _partial:
+        return
+    records = ""
+    ts = (_ns() - ch.t0_ns) / 1000
+    for where in list(_partial):
+        lane, text = _partial.pop(where)
+        records += _lines(lane, where[0], [text], ts)
+    if records:
+        ch.write(records)
+
+
+class BufferTap:
+    """sys.stdout.buffer / sys.stderr.buffer, passed through unchanged; the bytes written become lines too."""
+
+    def __init__(self, buffer, name):
+        self._buffer = buffer
+        self._name = name
+
+    def write(self, data):
+        written = self._buffer.write(data)
+        try:
+            text = bytes(data).decode("utf-8", "surrogateescape")
+        except (TypeError, ValueError):
+            return written
+        _tap(self._name, text)
+        return written
+
+    def __getattr__(self, name):
+        return getattr(self._buffer, name)
 
 
 class LineTap:
@@ -549,43 +764,21 @@ class LineTap:
     def __init__(self, stream, name):
         self._stream = stream
         self._name = name
-        # Where a thread keeps the part of a line it has written to this stream (see _local).
-        self._held = "held on " + name
+        self._buffer = None
         # multiprocessing flushes both streams around every fork: straight to the stream, not via __getattr__.
         self.flush = stream.flush
 
     def write(self, text):
         written = self._stream.write(text)
-        ch = _state["channel"]
-        if ch is None or not isinstance(text, str):
-            return written
-        mine = _local.__dict__
-        held = mine.get(self._held)
-        if held is not None:
-            text = held + text
-        if "\n" not in text:
-            # print() writes a line and its end in two calls. A line that never ends (a progress bar)
-            # is kept to its last part.
-            mine[self._held] = text[-MAX_PARTIAL:]
-            return written
-        lines = text.split("\n")
-        rest = lines.pop()
-        mine[self._held] = rest[-MAX_PARTIAL:] if rest else None
-        key = mine.get("task_key") or mine.get("key") or thread_key()
-        ts = (_ns() - ch.t0_ns) / 1000
-        records = ""
-        for line in lines:
-            count = _state["prints"] = _state["prints"] + 1
-            if count > MAX_PRINTS:
-                break
-            if count == MAX_PRINTS:
-                line = "\u2026 more lines were printed; the chart shows the first %d" % MAX_PRINTS
-            if len(line) > MAX_TEXT:
-                line = clip(line)
-            records += _PRINT % (key, self._name, quote(line.rstrip("\r")), ts)
-        if records:
-            ch.write(records)
+        if isinstance(text, str):
+            _tap(self._name, text)
         return written
+
+    @property
+    def buffer(self):
+        if self._buffer is None:
+            self._buffer = BufferTap(self._stream.buffer, self._name)
+        return self._buffer
 
     def __getattr__(self, name):
         return getattr(self._stream, name)
@@ -667,10 +860,11 @@ def announce_process(spawned_us=None, name=None, parent=None):
         "process",
         key,
         quote((name or _process_name())[:120]),
+        "null",
         pid,
         ts if spawned_us is None else spawned_us,
     )
-    ch.write(spawned + _READY % (key, pid, threading.get_native_id(), ts))
+    ch.write(spawned + _READY % (key, pid, threading.get_native_id(), thread_cpu(), ts))
 
 
 def announce_at_start():
@@ -688,15 +882,31 @@ def announce_at_start():
 
         register = atexit.register
     register(_interpreter_done)
+    # A line left unended when the process exits is drawn as it is (after the threads, at the very end).
+    import atexit
+
+    atexit.register(end_of_output)
 
 
 def _interpreter_done():
     if _state["done_pid"] == os.getpid() or _state["channel"] is None:
         return  # a multiprocessing child has said so already
     _state["done_pid"] = os.getpid()
+    end_of_thread()
     # Set by Python as it reports an uncaught exception (sys.last_exc from 3.12).
     err = getattr(sys, "last_exc", None) or getattr(sys, "last_value", None)
-    done(process_key(), None if err is None else describe_error(type(err), err, err.__traceback__))
+    done(
+        process_key(),
+        None if err is None else describe_error(type(err), err, err.__traceback__),
+        None,
+        thread_cpu(),
+        "%d" % _state["prints"],
+    )
+
+
+def _is_python(program):
+    name = os.path.basename(program)
+    return "python" in name or program == sys.executable
 
 
 def patch_subprocess(subprocess):
@@ -704,28 +914,99 @@ def patch_subprocess(subprocess):
 
     def popen_init(self, args, *rest, **kwargs):
         ts = now_us()
-        original_popen_init(self, args, *rest, **kwargs)
-        program = args if isinstance(args, (str, bytes)) else (args[0] if args else "")
-        program = os.fsdecode(program) if isinstance(program, bytes) else str(program)
-        # Only Python children trace themselves; others would be lanes nobody reports on.
-        if "python" in os.path.basename(program.split()[0] if program else "") or program == sys.executable:
-            spawn(current_key(), "process", process_key(self.pid), "%s (pid %d)" % (os.path.basename(program), self.pid), self.pid, ts)
+        try:
+            original_popen_init(self, args, *rest, **kwargs)
+        except BaseException as err:
+            _hide(err)
+            raise
+        try:
+            argv = [args] if isinstance(args, (str, bytes, os.PathLike)) else list(args)
+            words = [os.fsdecode(a) if isinstance(a, (bytes, os.PathLike)) else str(a) for a in argv]
+            if len(words) == 1 and kwargs.get("shell"):
+                words = ["sh", "-c", words[0]]
+            command = " ".join(words)
+            program = kwargs.get("executable") or (words[0].split()[0] if words and words[0] else "")
+            program = os.fsdecode(program) if isinstance(program, (bytes, os.PathLike)) else str(program)
+        except Exception:  # noqa: BLE001 - a name is not worth failing the script for
+            command = program = "process"
+        key = process_key(self.pid)
+        spawn(current_key(), "process", key, "%s (pid %d)" % (os.path.basename(program), self.pid), self.pid, ts, command)
+        # A Python child says when its start-up is over itself; any other program runs from its start.
+        if not _is_python(program):
+            ready(key, ts, self.pid, self.pid, "null")
 
-    subprocess.Popen.__init__ = popen_init
+    subprocess.Popen.__init__ = _like(popen_init, original_popen_init)
 
     original_handle = getattr(subprocess.Popen, "_handle_exitstatus", None)
     if original_handle is not None:
 
         def handle_exitstatus(self, *args, **kwargs):
             result = original_handle(self, *args, **kwargs)
-            if self.returncode is not None:
-                exited(process_key(self.pid), self.returncode)
+            code = self.returncode
+            if code is not None:
+                _report_exit(self.pid, code)
             return result
 
-        subprocess.Popen._handle_exitstatus = handle_exitstatus
+        subprocess.Popen._handle_exitstatus = _like(handle_exitstatus, original_handle)
 
     _patch(subprocess.Popen, "wait", _waits("blocked", "Popen.wait()"))
     _patch(subprocess.Popen, "communicate", _waits("blocked", "Popen.communicate()"))
+
+
+def _report_exit(pid, code):
+    """A child's exit as its parent learned it: a code, or (negative) the signal that ended it."""
+    if code >= 0:
+        exited(process_key(pid), code)
+        return
+    try:
+        import signal
+
+        name = signal.Signals(-code).name
+    except (ImportError, ValueError):
+        name = "signal %d" % -code
+    exited(process_key(pid), None, name)
+
+
+def patch_waits_for_children():
+    """os.wait*: the child's exit status, as its parent reaps it, and the wait itself."""
+    to_code = getattr(os, "waitstatus_to_exitcode", None)
+    if to_code is None:  # Windows
+        return
+    no_hang = getattr(os, "WNOHANG", 1)
+
+    def report(pid, status):
+        if pid > 0:
+            try:
+                _report_exit(pid, to_code(status))
+            except ValueError:
+                pass  # stopped or continued, not ended
+
+    def make(fn, waits_for):
+        def wait(*args, **kwargs):
+            blocks = not (waits_for(args, kwargs) & no_hang)
+            if blocks:
+                _enter("blocked", "%s()" % fn.__name__)
+            try:
+                result = fn(*args, **kwargs)
+            except BaseException as err:
+                _hide(err)
+                raise
+            finally:
+                if blocks:
+                    _leave()
+            report(result[0], result[1])
+            return result
+
+        return _like(wait, fn)
+
+    def options_at(index):
+        return lambda args, kwargs: args[index] if len(args) > index else kwargs.get("options", 0)
+
+    for name, index in (("waitpid", 1), ("wait3", 0), ("wait4", 1)):
+        if hasattr(os, name):
+            _patch(os, name, lambda fn, index=index: make(fn, options_at(index)))
+    if hasattr(os, "wait"):
+        _patch(os, "wait", lambda fn: make(fn, lambda args, kwargs: 0))
 
 
 def patch_mp_process(mp_process):
@@ -740,13 +1021,16 @@ def patch_mp_process(mp_process):
         mine["starting"] = (self.name, parent, ts)
         try:
             original_start(self)
+        except BaseException as err:
+            _hide(err)
+            raise
         finally:
             mine["starting"] = None
         # A forked child has announced itself already; a spawned one takes a while to start.
         if getattr(self._popen, "method", None) != "fork":
             spawn(parent, "process", process_key(self.pid), self.name, self.pid, ts)
 
-    mp_process.BaseProcess.start = start
+    mp_process.BaseProcess.start = _like(start, original_start)
     _patch(mp_process.BaseProcess, "join", _joins)
 
     original_bootstrap = mp_process.BaseProcess._bootstrap
@@ -765,19 +1049,23 @@ def patch_mp_process(mp_process):
             nonlocal error
             try:
                 return run()
-            except SystemExit:
+            except SystemExit as err:
+                _hide(err)
                 raise
             except BaseException as err:
+                _hide(err)
                 # multiprocessing prints the traceback and exits with 1: the lane says why as well.
                 error = describe_error(type(err), err, err.__traceback__)
                 raise
 
-        self.run = run_and_report
+        self.run = _like(run_and_report, run)
         code = original_bootstrap(self, *args, **kwargs)
-        done("p%d" % pid, error, code)
+        # (The child ends with os._exit: no atexit, so its last words are said here.)
+        end_of_output()
+        done("p%d" % pid, error, code, thread_cpu(), "%d" % _state["prints"])
         return code
 
-    mp_process.BaseProcess._bootstrap = bootstrap
+    mp_process.BaseProcess._bootstrap = _like(bootstrap, original_bootstrap)
 
 
 def patch_mp_pool(mp_pool):
@@ -825,6 +1113,9 @@ def patch_fork():
         # No engine to talk to any more (a stopped run): the child stays untraced, without trying.
         spare = None
         if not ch.broken:
+            # Records held back go out now: the child must not send them again.
+            if ch.held:
+                ch.write("")
             spare = _state["spare"]
             try:
                 if spare is None:
@@ -861,6 +1152,8 @@ def patch_fork():
         if spare is None:
             return
         _state["prints"] = 0
+        if _partial:
+            _partial.clear()  # the parent's unended lines are the parent's
         mine = _local.__dict__
         # This thread is the process's main thread now, in no asyncio task's slice and in no wait.
         mine["key"] = "p%d" % _getpid()
@@ -885,80 +1178,39 @@ def patch_fork():
 
 # --- asyncio -----------------------------------------------------------------
 
+# A task that waits this long after it could go on was held back by the event loop (µs).
+LOOP_BUSY_US = 1000
+LOOP_BUSY = "ready; the event loop is busy"
+
 
 def patch_asyncio(base_events):
+    """Each task is a lane; each step the loop runs of it (Handle._run of its step) is one running slice.
+
+    The task's coroutine is left as it is (nothing wraps it, so nothing of the
+    tracer is in its frames or its tracebacks). A task is ready to go on from
+    the moment its wake-up is scheduled, or, when a timer fires late because
+    the loop was busy, from the moment the timer was due: the stretch until
+    the loop runs it is `blocked`, held back by the busy loop.
+    """
     import asyncio
-    import collections.abc
+    import weakref
+    from asyncio import events
 
-    class TracedCoroutine(collections.abc.Coroutine):
-        """Wraps a task's coroutine: each send or throw is one running slice of the task's lane."""
+    # Each traced task's [lane key, name last reported, ready since (µs) or None]: weak, so a task is
+    # freed (and Python's "destroyed but pending" warning still shows) as it would be untraced.
+    traced = weakref.WeakKeyDictionary()
+    # While a late timer's callback runs: when it was due, on the run's clock.
+    late = [None]
 
-        def __init__(self, coro, key):
-            self._coro = coro
-            self._key = key
-            self.__name__ = getattr(coro, "__name__", "coroutine")
-            self.__qualname__ = getattr(coro, "__qualname__", self.__name__)
+    def lane_of(obj):
+        try:
+            return traced.get(obj)
+        except TypeError:  # not weakly referable (not a task)
+            return None
 
-        @property
-        def cr_code(self):
-            return getattr(self._coro, "cr_code", None)
-
-        @property
-        def cr_frame(self):
-            return getattr(self._coro, "cr_frame", None)
-
-        @property
-        def cr_running(self):
-            return getattr(self._coro, "cr_running", False)
-
-        @property
-        def cr_await(self):
-            return getattr(self._coro, "cr_await", None)
-
-        def _slice(self, method, *args):
-            state(self._key, "running")
-            mine = _local.__dict__
-            previous = mine.get("task_key")
-            mine["task_key"] = self._key
-            try:
-                result = method(*args)
-            except StopIteration:
-                mine["task_key"] = previous
-                done(self._key)
-                raise
-            except BaseException as err:
-                mine["task_key"] = previous
-                import asyncio
-
-                if isinstance(err, asyncio.CancelledError):
-                    done(self._key, "cancelled")
-                else:
-                    done(self._key, describe_error(type(err), err, err.__traceback__))
-                raise
-            mine["task_key"] = previous
-            state(self._key, "waiting", _awaiting(self._coro))
-            return result
-
-        def send(self, value):
-            return self._slice(self._coro.send, value)
-
-        def __next__(self):
-            return self._slice(self._coro.send, None)
-
-        def throw(self, *args):
-            return self._slice(self._coro.throw, *args)
-
-        def close(self):
-            return self._coro.close()
-
-        def __await__(self):
-            return self
-
-        def __iter__(self):
-            return self
-
-    def _awaiting(coro):
-        """What a suspended coroutine waits on, e.g. "await sleep()"."""
+    def awaiting(task):
+        """What a suspended task waits on, e.g. "await sleep()"."""
+        coro = task.get_coro()
         inner = getattr(coro, "cr_await", None)
         if inner is None:
             return "await"
@@ -967,29 +1219,118 @@ def patch_asyncio(base_events):
             return "await %s()" % name
         return "await a future (gather, wait_for, …)"
 
+    def outcome(task):
+        if task.cancelled():
+            return "cancelled"
+        # The exception as the task keeps it, not task.exception(): that would mark it retrieved.
+        err = getattr(task, "_exception", None)
+        return None if err is None else describe_error(type(err), err, err.__traceback__)
+
     original_create_task = base_events.BaseEventLoop.create_task
 
     def create_task(self, coro, *args, **kwargs):
+        task = original_create_task(self, coro, *args, **kwargs)
         if (
             _state["channel"] is None
-            or isinstance(coro, TracedCoroutine)
             or not asyncio.iscoroutine(coro)
             # asyncio.run's own clean-up tasks are not the program's.
             or getattr(coro, "__qualname__", "").startswith("BaseEventLoop.")
         ):
-            return original_create_task(self, coro, *args, **kwargs)
+            return task
         _state["next_task"] += 1
         key = "p%da%d" % (os.getpid(), _state["next_task"])
-        parent = current_key()
         ts = now_us()
-        traced = TracedCoroutine(coro, key)
-        task = original_create_task(self, traced, *args, **kwargs)
-        spawn(parent, "task", key, "%s (%s)" % (task.get_name(), traced.__qualname__), None, ts)
-        ready(key, ts)
-        state(key, "waiting", "scheduled", ts)
+        name = task.get_name()
+        traced[task] = [key, name, None]
+        spawn(current_key(), "task", key, name, None, ts, "coroutine %s()" % getattr(coro, "__qualname__", "?"))
+        ready(key, ts, cpu="null")
+        if task.done():  # an eager task (3.12+) may finish inside create_task
+            done(key, outcome(task))
+            del traced[task]
+        else:
+            # Ready to take its first step as soon as the loop gets to it.
+            state(key, "blocked", LOOP_BUSY, ts)
         return task
 
-    base_events.BaseEventLoop.create_task = create_task
+    base_events.BaseEventLoop.create_task = _like(create_task, original_create_task)
+
+    original_call_soon = base_events.BaseEventLoop._call_soon
+
+    def _call_soon(self, callback, args, context):
+        handle = original_call_soon(self, callback, args, context)
+        owner = getattr(callback, "__self__", None)
+        if owner is not None and traced:
+            lane = lane_of(owner)
+            if lane is not None and lane[2] is None:
+                lane[2] = late[0] if late[0] is not None else now_us()
+        return handle
+
+    base_events.BaseEventLoop._call_soon = _like(_call_soon, original_call_soon)
+
+    original_run = events.Handle._run
+
+    def _run(self):
+        owner = getattr(self._callback, "__self__", None)
+        lane = lane_of(owner) if owner is not None and traced else None
+        if lane is None:
+            when = getattr(self, "_when", None)
+            if when is None or _state["channel"] is None:
+                return original_run(self)
+            # A timer: callbacks it schedules (a sleeping task's wake-up) were due when it was.
+            overdue = self._loop.time() - when
+            if overdue * 1e6 < LOOP_BUSY_US:
+                return original_run(self)
+            late[0] = now_us() - overdue * 1e6
+            try:
+                return original_run(self)
+            except BaseException as err:
+                _hide(err)
+                raise
+            finally:
+                late[0] = None
+        return _step(self, owner, lane)
+
+    def _step(handle, task, lane):
+        key = lane[0]
+        ch = _state["channel"]
+        if ch is None:  # a forked child that could not be traced
+            return original_run(handle)
+        ts = (_ns() - ch.t0_ns) / 1000
+        text = ""
+        name = task.get_name()
+        if name != lane[1]:
+            lane[1] = name
+            text += _NAME % (key, quote(name[:120]), ts)
+        since = lane[2]
+        lane[2] = None
+        if since is not None and ts - since >= LOOP_BUSY_US:
+            text += _STATE % (key, "blocked", quote(LOOP_BUSY), since)
+        ch.defer(text + _STATE % (key, "running", "null", ts))
+        mine = _local.__dict__
+        previous = mine.get("task_key")
+        mine["task_key"] = key
+        try:
+            return original_run(handle)
+        except BaseException as err:
+            _hide(err)
+            raise
+        finally:
+            mine["task_key"] = previous
+            ts = (_ns() - ch.t0_ns) / 1000
+            name = task.get_name()
+            if name != lane[1]:
+                lane[1] = name
+                ch.defer(_NAME % (key, quote(name[:120]), ts))
+            if task.done():
+                try:
+                    del traced[task]
+                except KeyError:
+                    pass
+                done(key, outcome(task))
+            else:
+                ch.write(_STATE % (key, "waiting", quote(awaiting(task)), ts))
+
+    events.Handle._run = _like(_run, original_run)
 
 
 # --- installing --------------------------------------------------------------
@@ -1061,7 +1402,14 @@ def install(ch):
     _state["channel"] = ch
     _state["pid"] = os.getpid()
     command_line()  # read once, before any fork
-    for name, patch in (("threading", patch_threading), ("time", patch_time), ("fork", patch_fork), ("output", patch_output)):
+    for name, patch in (
+        ("threading", patch_threading),
+        ("time", patch_time),
+        ("os.wait", patch_waits_for_children),
+        ("fork", patch_fork),
+        ("output", patch_output),
+        ("tracebacks", hide_in_tracebacks),
+    ):
         try:
             patch()
         except Exception as err:  # noqa: BLE001

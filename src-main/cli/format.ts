@@ -36,6 +36,14 @@ export function formatSummary(scenarioId: string, reason: RunEndReason, message:
         ]
       : []),
     ...(s.samplingHz ? [`  OS sampling        ${s.samplingHz} Hz`] : []),
+    ...(s.output.printed > s.output.drawn
+      ? [`  printed lines      ${s.output.printed} (the chart and the trace keep the first ${s.output.drawn})`]
+      : []),
+    ...(s.lanesLeftOut > 0
+      ? [
+          `  lanes left out     ${s.lanesLeftOut} (past the ${s.lanes.length} a run keeps: they ran, but are not in the trace)`,
+        ]
+      : []),
     s.sequentialUs === null || s.speedup === null
       ? '  one after another  unknown (a traced script does not say how long its parts take alone)'
       : `  one after another  ${formatUs(s.sequentialUs)} → speedup ${s.speedup.toFixed(2)}×`,

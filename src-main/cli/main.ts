@@ -12,6 +12,7 @@ import { builtLayout } from '../engine/layout';
 import type { Run } from '../engine/run';
 import type { EngineEvent, LaneInfo } from '../protocol/events';
 import { ValidationError } from '../protocol/validate';
+import { signalExitStatus } from '../engine/signals';
 import { formatSummary, formatUs } from './format';
 import { parseParam, splitPythonCommand } from './params';
 
@@ -75,12 +76,23 @@ async function finish(
   const reason = ended?.type === 'run-ended' ? ended.reason : 'failed';
   const message = ended?.type === 'run-ended' ? ended.message : null;
   const name = run.scenario.id === 'script' ? run.scenario.title : run.scenario.id;
-  report.write(`\n${formatSummary(name, reason, message, summary)}\n`);
+  // The trace first: whatever goes wrong in printing the summary, the run's record is kept.
+  let written: string | null = null;
   if (out) {
     const path = resolve(out);
-    writeFileSync(path, kitchen.exportTrace(run.runId).json);
-    report.write(`\nTrace written to ${path}: open it in the Perfetto UI or chrome://tracing.\n`);
+    try {
+      writeFileSync(path, kitchen.exportTrace(run.runId).json);
+      written = path;
+    } catch (err) {
+      process.stderr.write(`kitchen: the trace could not be written to ${path}: ${(err as Error).message}\n`);
+    }
   }
+  try {
+    report.write(`\n${formatSummary(name, reason, message, summary)}\n`);
+  } catch (err) {
+    process.stderr.write(`kitchen: the summary could not be printed: ${(err as Error).message}\n`);
+  }
+  if (written) report.write(`\nTrace written to ${written}: open it in the Perfetto UI or chrome://tracing.\n`);
   return { interrupted };
 }
 
@@ -118,12 +130,11 @@ async function traceCommand(command: string[], options: { out?: string }): Promi
   // The script's own stdout is passed through: the summary goes to stderr.
   const { interrupted } = await finish(kitchen, run, options.out, process.stderr);
   if (interrupted) return EXIT.interrupted;
-  // The main process is the first lane: its exit is the script's.
-  const main = run.events.find((e) => e.type === 'lane-ended' && e.laneId === 0);
-  if (main?.type !== 'lane-ended') return EXIT.failed;
-  const o = main.outcome;
-  if (o.kind === 'exited') return o.code ?? (o.signal ? 128 : EXIT.failed);
-  return o.kind === 'error' ? EXIT.failed : EXIT.ok;
+  // The script's own exit status, as a shell gives it: its code, or 128 + the signal that ended it.
+  const exit = run.exitStatus();
+  if (exit === null) return EXIT.failed;
+  if (exit.signal !== null) return signalExitStatus(exit.signal);
+  return exit.code ?? EXIT.failed;
 }
 
 /** The command-line program. */

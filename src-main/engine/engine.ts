@@ -11,7 +11,6 @@ import { findPython } from './python/interpreter';
 import { PythonSource } from './python/python-source';
 import { Run, type RunSource } from './run';
 import { SCENARIOS, type Scenario, type ScenarioContext } from './scenarios/index';
-import { summarize } from './summary';
 import { buildTimeline } from './timeline';
 import { toChromeTrace } from './trace-export';
 
@@ -230,8 +229,9 @@ export class Engine {
     const run = this.runs.get(runId as RunId);
     if (!run) throw new EngineStateError(`no run ${runId} is kept (the last ${KEEP_RUNS} are)`);
     const timeline = buildTimeline(run.events, run.running ? run.nowUs() : undefined);
+    // A run still going has no summary yet.
     const ended = run.events.findLast((e) => e.type === 'run-ended');
-    const summary = ended?.type === 'run-ended' ? ended.summary : summarize(timeline, this.cores, timeline.endUs, null);
+    const summary = ended?.type === 'run-ended' ? ended.summary : null;
     const trace = toChromeTrace(run.events, timeline, summary, process.pid, 'Concurrency Kitchen engine');
     const stamp = new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19);
     const name = run.scenario.id === 'script' ? run.scenario.title.replace(/\W+/g, '-') : run.scenario.id;

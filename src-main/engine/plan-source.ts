@@ -50,7 +50,7 @@ export class PlanSource implements RunSource {
       t: 'spawn',
       parent: null,
       kind: executor.kind === 'loop' ? 'task' : executor.kind,
-      lanes: executor.lanes.map(({ key, name }) => ({ key, name })),
+      lanes: executor.lanes.map(({ key, name }) => ({ key, name, detail: null })),
       pid: launched.pid,
       tsUs,
     });

@@ -12,7 +12,8 @@ import type { ParamValues, ScenarioInfo } from '../protocol/scenarios';
 import { MAX_PRINT_CHARS, validateTracerRecord, type TracerRecord } from '../protocol/tracer';
 import { monoNs, sinceUs } from './clock';
 import type { ExitInfo } from './launch';
-import { summarize } from './summary';
+import { failedSummary, summarize, type SummaryContext } from './summary';
+import { describeSignal } from './signals';
 import { buildTimeline } from './timeline';
 
 /** What a source of lanes (Node workloads, a traced Python script) may do to its run. */
@@ -50,6 +51,8 @@ export interface RunSource {
   stop(graceMs: number): Promise<void>;
   /** How often the OS scheduler was sampled, or null where it was not. */
   samplingHz(): number | null;
+  /** How the source's own main process ended, once it has (a traced script's interpreter); null if none. */
+  exitStatus?(): ExitInfo | null;
   readonly runtime: 'node' | 'python';
   /** For Python runs: whether the interpreter has a GIL, and whether the OS scheduler was sampled. */
   readonly python: { gil: boolean; sampled: boolean } | null;
@@ -71,13 +74,16 @@ export interface RunOptions {
 }
 
 const MAX_WARNINGS = 20;
-/** More lanes than this are not drawn (a script that starts thousands of threads). */
-export const MAX_LANES = 512;
+/**
+ * Lanes kept a run: past this many, the rest still run but are left out of the chart, the trace and
+ * the summary, which says how many.
+ */
+export const MAX_LANES = 20_000;
 
 interface LaneState {
   readonly laneId: LaneId;
   readonly kind: LaneKind;
-  readonly name: string;
+  name: string;
   pid: number | null;
   lastUs: number;
   ended: boolean;
@@ -86,11 +92,12 @@ interface LaneState {
 }
 
 /** Why a lane's process or thread ended, as the timeline says it. */
-function exitOutcome(lane: LaneState, exit: ExitInfo, stopping: boolean): LaneOutcome {
+function exitOutcome(lane: LaneState, exit: ExitInfo & { abandoned?: boolean }, stopping: boolean): LaneOutcome {
   if (lane.error !== null) {
     return lane.error === 'cancelled' ? { kind: 'cancelled' } : { kind: 'error', message: lane.error };
   }
   if (stopping && (exit.signal !== null || exit.code !== 0)) return { kind: 'stopped' };
+  if (exit.abandoned) return { kind: 'abandoned' };
   return { kind: 'exited', code: exit.code, signal: exit.signal };
 }
 
@@ -119,6 +126,8 @@ export class Run implements RunSink {
   private ended = false;
   private warnings = 0;
   private lanesRefused = 0;
+  /** Lines printed in all by each process, as its tracer said when it ended (by lane key). */
+  private readonly printed = new Map<string, number>();
   private resolveFinished!: (summary: RunSummary) => void;
 
   constructor(options: RunOptions) {
@@ -193,7 +202,7 @@ export class Run implements RunSink {
   private addLane(record: Extract<TracerRecord, { t: 'spawn' }>, key: string, name: string): void {
     const parent = record.parent === null ? null : (this.lanes.get(record.parent) ?? null);
     if (this.lanes.size >= MAX_LANES) {
-      if (this.lanesRefused++ === 0) this.warn(`more than ${MAX_LANES} lanes: the rest run but are not drawn`);
+      if (this.lanesRefused++ === 0) this.warn(`more than ${MAX_LANES} lanes: the rest run but are not kept`);
       return;
     }
     const tsUs = Math.min(Math.max(record.tsUs, parent?.lastUs ?? 0), this.nowUs());
@@ -215,6 +224,7 @@ export class Run implements RunSink {
         laneId: lane.laneId,
         name,
         kind: record.kind,
+        detail: record.lanes.find((l) => l.key === key)?.detail ?? null,
         pid: lane.pid,
         tid: null,
         parentLaneId: parent?.laneId ?? null,
@@ -243,7 +253,26 @@ export class Run implements RunSink {
         if (!lane || lane.ended) return;
         lane.pid = record.pid;
         const tsUs = this.stamp(lane, record.tsUs);
-        this.emit({ type: 'lane-ready', laneId: lane.laneId, tsUs, pid: record.pid, tid: record.tid });
+        this.emit({
+          type: 'lane-ready',
+          laneId: lane.laneId,
+          tsUs,
+          pid: record.pid,
+          tid: record.tid,
+          closedCpuUs: record.cpuUs,
+        });
+        return;
+      }
+      case 'name': {
+        const lane = this.lane(record.lane);
+        if (!lane || lane.name === record.name) return;
+        lane.name = record.name;
+        this.emit({
+          type: 'lane-renamed',
+          laneId: lane.laneId,
+          tsUs: this.stamp(lane, record.tsUs),
+          name: record.name,
+        });
         return;
       }
       case 'state': {
@@ -255,6 +284,7 @@ export class Run implements RunSink {
           tsUs: this.stamp(lane, record.tsUs),
           state: record.state,
           detail: record.detail,
+          mayWaitForGil: record.mayWaitForGil ?? false,
           closedCpuUs: record.cpuUs,
         });
         return;
@@ -272,6 +302,7 @@ export class Run implements RunSink {
         return;
       }
       case 'done': {
+        if (record.printed !== null) this.printed.set(record.lane, record.printed);
         const lane = this.lane(record.lane);
         if (!lane || lane.ended) return;
         lane.soloUs = record.soloUs;
@@ -300,7 +331,7 @@ export class Run implements RunSink {
     }
   }
 
-  exitLanes(keys: readonly string[], exit: ExitInfo): void {
+  exitLanes(keys: readonly string[], exit: ExitInfo & { abandoned?: boolean }): void {
     const at = this.nowUs();
     for (const key of keys) {
       const lane = this.lanes.get(key);
@@ -341,6 +372,11 @@ export class Run implements RunSink {
     if (this.warnings <= MAX_WARNINGS) this.console('stderr', `[kitchen] ${message}`);
   }
 
+  /** How the run's main process ended (a traced script's), once it has; null where there is none. */
+  exitStatus(): ExitInfo | null {
+    return this.options.source.exitStatus?.() ?? null;
+  }
+
   /** Stops the run: every thread and process it started is ended. */
   async stop(): Promise<RunSummary> {
     if (!this.ended && !this.stopRequested) {
@@ -363,15 +399,57 @@ export class Run implements RunSink {
         );
       }
     }
-    const timeline = buildTimeline(this.events);
-    const wallUs = Math.max(0, ...timeline.lanes.map((l) => l.endUs));
-    const { source } = this.options;
-    const summary = summarize(timeline, this.options.cores, wallUs, source.samplingHz(), source.python);
+    const summary = this.summary();
     const { reason, message } = this.verdict(failure);
     this.emit({ type: 'run-ended', tsUs: at, reason, message, summary });
     this.ended = true;
     this.flush();
     this.resolveFinished(summary);
+  }
+
+  /**
+   * The run's figures. Whatever fails in working them out, the run still ends (and its events, its
+   * trace, are kept): the summary then says what failed, in one line.
+   */
+  private summary(): RunSummary {
+    const timeline = buildTimeline(this.events);
+    let wallUs = 0;
+    for (const lane of timeline.lanes) wallUs = Math.max(wallUs, lane.endUs);
+    const { source } = this.options;
+    const context: SummaryContext = {
+      cores: this.options.cores,
+      wallUs,
+      samplingHz: source.samplingHz(),
+      python: source.python,
+      lanesLeftOut: this.lanesRefused,
+      output: { printed: this.printedLines(), drawn: timeline.instants.length },
+    };
+    try {
+      return summarize(timeline, context);
+    } catch (err) {
+      const problem = `the summary could not be worked out: ${(err as Error).message}`;
+      this.warn(problem);
+      return failedSummary(timeline, context, problem);
+    }
+  }
+
+  /** Lines printed in all: what each process said it printed when it ended, else what reached the chart from it. */
+  private printedLines(): number {
+    const drawn = new Map<number | null, number>();
+    for (const event of this.events) {
+      if (event.type !== 'output') continue;
+      const pid = this.byId[event.laneId]?.pid ?? null;
+      drawn.set(pid, (drawn.get(pid) ?? 0) + 1);
+    }
+    const said = new Map<number, number>();
+    for (const [key, count] of this.printed) {
+      const pid = this.lanes.get(key)?.pid;
+      if (pid != null) said.set(pid, count);
+    }
+    let total = 0;
+    for (const [pid, count] of drawn) total += Math.max(count, pid === null ? 0 : (said.get(pid) ?? 0));
+    for (const [pid, count] of said) if (!drawn.has(pid)) total += count;
+    return total;
   }
 
   private verdict(failure: string | null): { reason: RunEndReason; message: string | null } {
@@ -384,7 +462,8 @@ export class Run implements RunSink {
       if (o.kind === 'error') return { reason: 'failed', message: `${name} failed: ${o.message.split('\n')[0]}` };
       // A null code is one nobody learned (the process was not reaped by a traced parent), not a failure.
       if (o.kind === 'exited' && ((o.code !== null && o.code !== 0) || o.signal !== null)) {
-        return { reason: 'failed', message: `${name} exited with ${o.signal ?? `code ${o.code}`}` };
+        const how = o.signal === null ? `code ${o.code}` : describeSignal(o.signal);
+        return { reason: 'failed', message: `${name} exited with ${how}` };
       }
     }
     return { reason: 'completed', message: null };

@@ -1,7 +1,15 @@
-import { SPAN_STATES, type LaneSummary, type RunSummary, type SpanState } from '../protocol/events';
+import {
+  LOOP_BUSY,
+  SPAN_STATES,
+  type LaneInfo,
+  type LaneKind,
+  type LaneSummary,
+  type RunSummary,
+  type SpanState,
+} from '../protocol/events';
 import type { LaneId } from '../protocol/ids';
-import type { Timeline } from './timeline';
-import { verdictOf } from './verdict';
+import type { LaneRecord, Span, Timeline } from './timeline';
+import { verdictOf, type Evidence } from './verdict';
 
 /** Cores are averaged over this window: sampled states are only as sharp as the sampling. */
 export const PEAK_WINDOW_US = 25_000;
@@ -18,6 +26,23 @@ const THREAD_CPU = process.platform === 'linux';
 /** States in which a lane is executing on a CPU (its own work, or holding its loop). */
 const EXECUTING: ReadonlySet<SpanState> = new Set(['running', 'blocking']);
 
+/** An interval with a weight (a share of a core). */
+interface Weighted {
+  readonly startUs: number;
+  readonly endUs: number;
+  readonly weight: number;
+}
+
+/** Open/close edges of intervals, sorted by time (closes first at a tie, so touching is not overlapping). */
+function edgesOf(intervals: readonly Weighted[]): [number, number][] {
+  const edges: [number, number][] = [];
+  for (const { startUs, endUs, weight } of intervals) {
+    if (endUs <= startUs || weight <= 0) continue;
+    edges.push([startUs, weight], [endUs, -weight]);
+  }
+  return edges.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+}
+
 /**
  * The most intervals open at one instant. An interval ending exactly when
  * another starts does not overlap it.
@@ -31,16 +56,10 @@ export function peakOverlap(intervals: readonly { startUs: number; endUs: number
  * peakOverlap): with each span weighted by its CPU share, how many cores
  * were busy at the busiest instant.
  */
-export function peakWeighted(intervals: readonly { startUs: number; endUs: number; weight: number }[]): number {
-  const edges: [number, number][] = [];
-  for (const { startUs, endUs, weight } of intervals) {
-    if (endUs <= startUs || weight <= 0) continue;
-    edges.push([startUs, weight], [endUs, -weight]);
-  }
-  edges.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+export function peakWeighted(intervals: readonly Weighted[]): number {
   let open = 0;
   let peak = 0;
-  for (const [, delta] of edges) {
+  for (const [, delta] of edgesOf(intervals)) {
     open += delta;
     peak = Math.max(peak, open);
   }
@@ -52,17 +71,9 @@ export function peakWeighted(intervals: readonly { startUs: number; endUs: numbe
  * `windowUs`: like peakWeighted, but a brief overlap (two sampled threads
  * both caught running at a hand-over) counts only for its share of the window.
  */
-export function peakAveraged(
-  intervals: readonly { startUs: number; endUs: number; weight: number }[],
-  windowUs: number,
-): number {
-  const edges: [number, number][] = [];
-  for (const { startUs, endUs, weight } of intervals) {
-    if (endUs <= startUs || weight <= 0) continue;
-    edges.push([startUs, weight], [endUs, -weight]);
-  }
+export function peakAveraged(intervals: readonly Weighted[], windowUs: number): number {
+  const edges = edgesOf(intervals);
   if (edges.length === 0) return 0;
-  edges.sort((a, b) => a[0] - b[0]);
   // A run shorter than the window is averaged over its own length.
   const width = Math.min(windowUs, edges[edges.length - 1][0] - edges[0][0]);
   // The step function: level[i] holds from times[i] to times[i + 1]; area[i] is its integral up to times[i].
@@ -102,20 +113,17 @@ export function peakAveraged(
  * parallelism that lasted. Anything that ran at all counts as 1.
  */
 export function sustainedPeak(intervals: readonly { startUs: number; endUs: number }[], minUs: number): number {
-  const edges: [number, number][] = [];
-  for (const { startUs, endUs } of intervals) {
-    if (endUs > startUs) edges.push([startUs, 1], [endUs, -1]);
-  }
+  const edges = edgesOf(intervals.map(({ startUs, endUs }) => ({ startUs, endUs, weight: 1 })));
   if (edges.length === 0) return 0;
-  edges.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
   const steps: { atUs: number; level: number }[] = [];
   let open = 0;
+  let top = 0;
   for (const [t, delta] of edges) {
     open += delta;
+    top = Math.max(top, open);
     if (steps.length > 0 && steps[steps.length - 1].atUs === t) steps[steps.length - 1].level = open;
     else steps.push({ atUs: t, level: open });
   }
-  const top = Math.max(...steps.map((s) => s.level));
   for (let k = top; k > 1; k--) {
     let since: number | null = null;
     for (const step of steps) {
@@ -148,23 +156,28 @@ export function ranAtOnce(peakReady: number, peakCores: number | null, coresBusy
   return Math.min(peakReady, Math.max(1, Math.round(peakCores), floor));
 }
 
+/** Intervals sorted and merged where they overlap or touch (weights: the larger). */
+function merged<T extends { startUs: number; endUs: number; weight: number }>(list: readonly T[]): Weighted[] {
+  const sorted = list.filter((s) => s.endUs > s.startUs).sort((x, y) => x.startUs - y.startUs);
+  const out: { startUs: number; endUs: number; weight: number }[] = [];
+  for (const s of sorted) {
+    const last = out.at(-1);
+    if (last && s.startUs < last.endUs) {
+      // Overlapping stretches of one thread: it ran once over them, at the larger share.
+      last.weight = Math.max(last.weight, s.weight);
+      last.endUs = Math.max(last.endUs, s.endUs);
+    } else out.push({ startUs: s.startUs, endUs: s.endUs, weight: s.weight });
+  }
+  return out;
+}
+
 /** Total length of the time covered by both interval lists (each list may overlap itself). */
 export function overlapUs(
   a: readonly { startUs: number; endUs: number }[],
   b: readonly { startUs: number; endUs: number }[],
 ): number {
-  const merge = (list: readonly { startUs: number; endUs: number }[]) => {
-    const sorted = [...list].filter((s) => s.endUs > s.startUs).sort((x, y) => x.startUs - y.startUs);
-    const out: { startUs: number; endUs: number }[] = [];
-    for (const s of sorted) {
-      const last = out.at(-1);
-      if (last && s.startUs <= last.endUs) last.endUs = Math.max(last.endUs, s.endUs);
-      else out.push({ startUs: s.startUs, endUs: s.endUs });
-    }
-    return out;
-  };
-  const ma = merge(a);
-  const mb = merge(b);
+  const ma = merged(a.map((s) => ({ ...s, weight: 1 })));
+  const mb = merged(b.map((s) => ({ ...s, weight: 1 })));
   let total = 0;
   let i = 0;
   let j = 0;
@@ -178,21 +191,90 @@ export function overlapUs(
   return total;
 }
 
+/** The OS thread a lane runs on: an asyncio task shares its loop's thread; a lane not yet placed is its own. */
+function threadOf(info: LaneInfo): string {
+  return info.pid !== null && info.tid !== null ? `${info.pid}:${info.tid}` : `lane:${info.laneId}`;
+}
+
+/**
+ * What each OS thread executed, as weighted intervals: a thread cannot run twice at once, so the lanes
+ * that share one (a loop's thread and its tasks) count once. Where the thread itself is a lane, its own
+ * spans carry the CPU the OS measured; tasks alone on a thread (their thread is not a lane) count as a
+ * whole core while they run, unless their CPU was measured.
+ */
+export function threadActivity(timeline: Timeline): Weighted[][] {
+  const infoOf = new Map<LaneId, LaneInfo>();
+  for (const { info } of timeline.lanes) infoOf.set(info.laneId, info);
+  const byThread = new Map<string, { own: Span[]; tasks: Span[] }>();
+  for (const span of timeline.spans) {
+    if (!EXECUTING.has(span.state)) continue;
+    const info = infoOf.get(span.laneId);
+    if (!info) continue;
+    const key = threadOf(info);
+    let entry = byThread.get(key);
+    if (!entry) byThread.set(key, (entry = { own: [], tasks: [] }));
+    (info.kind === 'task' ? entry.tasks : entry.own).push(span);
+  }
+  const weight = (s: Span): number => (s.cpuUs === null ? 1 : Math.min(1, s.cpuUs / Math.max(1, s.endUs - s.startUs)));
+  const out: Weighted[][] = [];
+  for (const { own, tasks } of byThread.values()) {
+    const spans = own.length > 0 ? own : tasks;
+    out.push(merged(spans.map((s) => ({ startUs: s.startUs, endUs: s.endUs, weight: weight(s) }))));
+  }
+  return out;
+}
+
 /** The sum of the CPU times that were measured, or null when none was (unknown, not zero). */
-const knownSum = (cpu: readonly (number | null | undefined)[]): number | null =>
-  cpu.some((c) => c != null) ? cpu.reduce<number>((sum, c) => sum + (c ?? 0), 0) : null;
+function knownSum(cpu: readonly (number | null | undefined)[]): number | null {
+  let sum: number | null = null;
+  for (const c of cpu) if (c != null) sum = (sum ?? 0) + c;
+  return sum;
+}
 
 const zeroStates = (): Record<SpanState, number> =>
   Object.fromEntries(SPAN_STATES.map((s) => [s, 0])) as Record<SpanState, number>;
 
+/** What a summary needs besides the timeline. */
+export interface SummaryContext {
+  readonly cores: number;
+  readonly wallUs: number;
+  /** How often the OS scheduler was sampled, or null where it was not. */
+  readonly samplingHz: number | null;
+  /** For Python runs: whether the interpreter has a GIL and whether the OS scheduler was sampled. */
+  readonly python: { readonly gil: boolean; readonly sampled: boolean } | null;
+  /** Lanes the engine did not keep. */
+  readonly lanesLeftOut: number;
+  /** Lines printed in all, and drawn; by default those drawn (every instant of the timeline). */
+  readonly output?: RunSummary['output'];
+}
+
+/** The lanes that did the work: those something in the run started (not the main that started and joined them), else all. */
+function workerLanes(timeline: Timeline): readonly LaneRecord[] {
+  const spawned = timeline.lanes.filter((l) => l.info.parentLaneId !== null);
+  return spawned.length > 0 ? spawned : timeline.lanes;
+}
+
+/** The kind most of these lanes are (more than half), if one is. */
+function majorityKind(lanes: readonly LaneRecord[]): LaneKind | undefined {
+  return (['process', 'thread', 'task'] as const).find(
+    (k) => lanes.filter((l) => l.info.kind === k).length * 2 > lanes.length,
+  );
+}
+
+/** The first lane that failed, as the run's end says it ("name: ValueError: …"); null if none did. */
+function firstFailure(timeline: Timeline): string | null {
+  for (const lane of timeline.lanes) {
+    const o = lane.outcome;
+    if (o?.kind === 'error') return o.message.split('\n')[0];
+    if (o?.kind === 'exited' && ((o.code !== null && o.code !== 0) || o.signal !== null))
+      return `exited with ${o.signal ?? `code ${o.code}`}`;
+  }
+  return null;
+}
+
 /** The run's figures, from its timeline: what the summary panel and the CLI print. */
-export function summarize(
-  timeline: Timeline,
-  cores: number,
-  wallUs: number,
-  samplingHz: number | null,
-  python: { gil: boolean; sampled: boolean } | null = null,
-): RunSummary {
+export function summarize(timeline: Timeline, context: SummaryContext): RunSummary {
+  const { cores, wallUs, samplingHz, python } = context;
   const byLane = new Map<LaneId, { stateUs: Record<SpanState, number>; cpuUs: number | null }>();
   for (const { info } of timeline.lanes) byLane.set(info.laneId, { stateUs: zeroStates(), cpuUs: null });
   for (const span of timeline.spans) {
@@ -205,45 +287,39 @@ export function summarize(
     const { stateUs, cpuUs } = byLane.get(info.laneId) ?? { stateUs: zeroStates(), cpuUs: null };
     return { laneId: info.laneId, name: info.name, cpuUs, stateUs, soloUs };
   });
+  const laneSummary = new Map(lanes.map((l) => [l.laneId, l]));
   // Python traced without OS sampling measures no CPU time: unknown, not zero.
   const cpuUs = knownSum(lanes.map((l) => l.cpuUs));
-  // The workers: lanes something in the run started (not the main that started and joined them).
-  const spawned = timeline.lanes.filter((l) => l.info.parentLaneId !== null);
-  const workerLanes = spawned.length > 0 ? spawned : timeline.lanes;
-  const kinds = workerLanes.map((l) => l.info.kind);
-  const kind = (['process', 'thread', 'task'] as const).find(
-    (k) => kinds.filter((x) => x === k).length * 2 > kinds.length,
-  );
+  const workers = workerLanes(timeline);
+  const kind = majorityKind(workers);
   // From the first worker ready (start-up costs no CPU the lanes report) to the last one's end.
   const readyUs = new Map<LaneId, number>();
   for (const span of timeline.spans) {
     if (span.state !== 'starting')
       readyUs.set(span.laneId, Math.min(readyUs.get(span.laneId) ?? Infinity, span.startUs));
   }
-  const fromUs = Math.min(...workerLanes.map((l) => readyUs.get(l.info.laneId) ?? l.info.spawnedUs));
-  const toUs = Math.max(...workerLanes.map((l) => l.endUs));
-  const workerCpu = knownSum(workerLanes.map((l) => lanes[l.info.laneId]?.cpuUs));
+  let fromUs = Infinity;
+  let toUs = -Infinity;
+  for (const l of workers) {
+    fromUs = Math.min(fromUs, readyUs.get(l.info.laneId) ?? l.info.spawnedUs);
+    toUs = Math.max(toUs, l.endUs);
+  }
+  const workerCpu = knownSum(workers.map((l) => laneSummary.get(l.info.laneId)?.cpuUs));
   const solos = lanes.flatMap((l) => (l.soloUs === null ? [] : [l.soloUs]));
   const sequentialUs = solos.length > 0 ? solos.reduce((a, b) => a + b, 0) : null;
   const safeWall = Math.max(wallUs, 1);
-  const executing = timeline.spans.filter((s) => EXECUTING.has(s.state));
+  // One list per OS thread: the lanes that share a thread (a loop and its tasks) never ran at once.
+  const threads = threadActivity(timeline);
+  const executing = threads.flat();
   // CPU time is spread over each span and summed over 25 ms windows: a short span's share is
-  // uncertain on its own, but over a window the kernel's accounting adds up.
-  const peakCores =
-    cpuUs === null
-      ? null
-      : peakAveraged(
-          executing.map((s) => ({
-            startUs: s.startUs,
-            endUs: s.endUs,
-            weight: s.cpuUs === null ? 1 : Math.min(1, s.cpuUs / Math.max(1, s.endUs - s.startUs)),
-          })),
-          PEAK_WINDOW_US,
-        );
+  // uncertain on its own, but over a window the kernel's accounting adds up. No more than the cores.
+  const peakCores = cpuUs === null ? null : Math.min(cores, peakAveraged(executing, PEAK_WINDOW_US));
   // Lanes running at once as the chart shows them (sampled lanes: runnable, on a CPU or queued for one).
   const peakReady = sustainedPeak(executing, SUSTAINED_US);
-  const coresBusy = cpuUs === null ? null : cpuUs / safeWall;
-  const summary = {
+  // The machine cannot have been busier than all its cores: anything above is the accounting's error.
+  const coresBusy = cpuUs === null ? null : Math.min(cores, cpuUs / safeWall);
+  const workerThreads = new Set(workers.map((l) => threadOf(l.info))).size;
+  const summary: Omit<RunSummary, 'verdict'> = {
     wallUs,
     cpuUs,
     coresBusy,
@@ -258,10 +334,91 @@ export function summarize(
     speedup: sequentialUs === null ? null : sequentialUs / safeWall,
     samplingHz,
     workers:
-      workerLanes.length > 0 && kind && toUs > fromUs
-        ? { kind, count: workerLanes.length, coresBusy: workerCpu === null ? null : workerCpu / (toUs - fromUs) }
+      workers.length > 0 && kind && toUs > fromUs
+        ? {
+            kind,
+            count: workers.length,
+            coresBusy: workerCpu === null ? null : Math.min(cores, workerThreads, workerCpu / (toUs - fromUs)),
+          }
         : null,
+    lanesLeftOut: context.lanesLeftOut,
+    output: context.output ?? { printed: timeline.instants.length, drawn: timeline.instants.length },
     lanes,
   };
-  return { ...summary, verdict: verdictOf(summary, python) };
+  const spanUs = toUs > fromUs ? toUs - fromUs : 0;
+  return { ...summary, verdict: verdictOf(evidenceOf(timeline, summary, workers, spanUs, python)) };
+}
+
+/** What the verdict rules read: the summary, and what the workers and the event loops did. */
+function evidenceOf(
+  timeline: Timeline,
+  summary: Omit<RunSummary, 'verdict'>,
+  workers: readonly LaneRecord[],
+  spanUs: number,
+  python: SummaryContext['python'],
+): Evidence {
+  const workerIds = new Set(workers.map((l) => l.info.laneId));
+  const stateUs = zeroStates();
+  for (const lane of summary.lanes) {
+    if (!workerIds.has(lane.laneId)) continue;
+    for (const s of SPAN_STATES) stateUs[s] += lane.stateUs[s];
+  }
+  const taskIds = new Set(timeline.lanes.filter((l) => l.info.kind === 'task').map((l) => l.info.laneId));
+  let blockingUs = 0;
+  let heldBackUs = 0;
+  const heldBack = new Set<LaneId>();
+  let blocker: string | null = null;
+  let longest = 0;
+  for (const span of timeline.spans) {
+    if (!taskIds.has(span.laneId)) continue;
+    const length = span.endUs - span.startUs;
+    if (span.state === 'blocking') {
+      blockingUs += length;
+      if (length > longest) {
+        longest = length;
+        blocker = span.detail;
+      }
+    } else if (span.state === 'blocked' && span.detail === LOOP_BUSY) {
+      heldBackUs += length;
+      heldBack.add(span.laneId);
+    }
+  }
+  return {
+    summary,
+    python,
+    failure: firstFailure(timeline),
+    workers: { stateUs, waitedUs: stateUs.waiting + stateUs.blocked, spanUs },
+    loop: { blockingUs, blocker, heldBackUs, heldBack: heldBack.size },
+  };
+}
+
+/**
+ * A summary for a run whose figures could not be worked out: what the timeline says plainly (wall time,
+ * lanes), nothing derived, and a verdict that says what failed.
+ */
+export function failedSummary(timeline: Timeline, context: SummaryContext, problem: string): RunSummary {
+  return {
+    wallUs: context.wallUs,
+    cpuUs: null,
+    coresBusy: null,
+    cores: context.cores,
+    peakReady: 0,
+    peakRunning: 0,
+    peakCores: null,
+    peakAlive: 0,
+    sequentialUs: null,
+    speedup: null,
+    samplingHz: context.samplingHz,
+    workers: null,
+    lanesLeftOut: context.lanesLeftOut,
+    output: context.output ?? { printed: timeline.instants.length, drawn: timeline.instants.length },
+    verdict: { rule: 'no-summary', sentence: `No verdict: ${problem}.`, short: 'no summary' },
+    lanes: timeline.lanes.map(({ info, soloUs }) => ({
+      laneId: info.laneId,
+      name: info.name,
+      cpuUs: null,
+      stateUs: zeroStates(),
+      soloUs,
+    })),
+  };
 }

@@ -9,6 +9,8 @@ export interface Span {
   readonly startUs: number;
   readonly endUs: number;
   readonly cpuUs: number | null;
+  /** Running as far as the tracer knows, not sampled: it may have been waiting for the GIL. */
+  readonly mayWaitForGil: boolean;
 }
 
 /** A printed line, at the instant it was printed. */
@@ -39,6 +41,7 @@ interface OpenLane {
   info: LaneInfo;
   state: SpanState;
   detail: string | null;
+  mayWaitForGil: boolean;
   sinceUs: number;
   endUs: number | null;
   outcome: LaneOutcome | null;
@@ -56,7 +59,14 @@ export function buildTimeline(events: readonly EngineEvent[], endUs?: number): T
   let lastUs = 0;
   let runEndUs: number | null = null;
 
-  const move = (lane: OpenLane, tsUs: number, state: SpanState, detail: string | null, cpuUs: number | null) => {
+  const move = (
+    lane: OpenLane,
+    tsUs: number,
+    state: SpanState,
+    detail: string | null,
+    cpuUs: number | null,
+    mayWaitForGil = false,
+  ) => {
     spans.push({
       laneId: lane.info.laneId,
       state: lane.state,
@@ -64,9 +74,11 @@ export function buildTimeline(events: readonly EngineEvent[], endUs?: number): T
       startUs: lane.sinceUs,
       endUs: tsUs,
       cpuUs,
+      mayWaitForGil: lane.mayWaitForGil,
     });
     lane.state = state;
     lane.detail = detail;
+    lane.mayWaitForGil = mayWaitForGil;
     lane.sinceUs = tsUs;
   };
 
@@ -79,6 +91,7 @@ export function buildTimeline(events: readonly EngineEvent[], endUs?: number): T
           info: event.lane,
           state: 'starting',
           detail: null,
+          mayWaitForGil: false,
           sinceUs: event.lane.spawnedUs,
           endUs: null,
           outcome: null,
@@ -90,13 +103,19 @@ export function buildTimeline(events: readonly EngineEvent[], endUs?: number): T
         const lane = lanes.get(event.laneId);
         if (!lane) break;
         lane.info = { ...lane.info, pid: event.pid, tid: event.tid };
-        move(lane, event.tsUs, 'running', null, null);
+        move(lane, event.tsUs, 'running', null, event.closedCpuUs);
         lastUs = Math.max(lastUs, event.tsUs);
+        break;
+      }
+      case 'lane-renamed': {
+        const lane = lanes.get(event.laneId);
+        if (lane) lane.info = { ...lane.info, name: event.name };
         break;
       }
       case 'state': {
         const lane = lanes.get(event.laneId);
-        if (lane && lane.endUs === null) move(lane, event.tsUs, event.state, event.detail, event.closedCpuUs);
+        if (lane && lane.endUs === null)
+          move(lane, event.tsUs, event.state, event.detail, event.closedCpuUs, event.mayWaitForGil);
         lastUs = Math.max(lastUs, event.tsUs);
         break;
       }
@@ -107,7 +126,7 @@ export function buildTimeline(events: readonly EngineEvent[], endUs?: number): T
       case 'lane-ended': {
         const lane = lanes.get(event.laneId);
         if (!lane || lane.endUs !== null) break;
-        move(lane, event.tsUs, lane.state, lane.detail, null);
+        move(lane, event.tsUs, lane.state, lane.detail, null, lane.mayWaitForGil);
         lane.endUs = event.tsUs;
         lane.outcome = event.outcome;
         lane.soloUs = event.soloUs;
@@ -130,7 +149,8 @@ export function buildTimeline(events: readonly EngineEvent[], endUs?: number): T
   const closeAt = endUs ?? runEndUs ?? lastUs;
   const records: LaneRecord[] = [];
   for (const lane of lanes.values()) {
-    if (lane.endUs === null) move(lane, Math.max(closeAt, lane.sinceUs), lane.state, lane.detail, null);
+    if (lane.endUs === null)
+      move(lane, Math.max(closeAt, lane.sinceUs), lane.state, lane.detail, null, lane.mayWaitForGil);
     records.push({
       info: lane.info,
       endUs: lane.endUs ?? Math.max(closeAt, lane.sinceUs),

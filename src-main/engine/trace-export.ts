@@ -1,5 +1,6 @@
-import type { EngineEvent, LaneInfo, RunSummary } from '../protocol/events';
-import type { Timeline } from './timeline';
+import type { EngineEvent, LaneInfo, LaneOutcome, RunSummary } from '../protocol/events';
+import { describeSignal } from './signals';
+import type { Span, Timeline } from './timeline';
 
 /** One entry of the Chrome Trace Event format (the subset written here). */
 export type TraceEvent =
@@ -18,7 +19,12 @@ export type TraceEvent =
       readonly tid: number;
       readonly ts: number;
       readonly dur: number;
-      readonly args: { readonly state: string; readonly detail: string | null; readonly cpuUs: number | null };
+      readonly args: {
+        readonly state: string;
+        readonly detail: string | null;
+        readonly cpuUs: number | null;
+        readonly mayWaitForGil?: true;
+      };
     }
   | {
       readonly ph: 'i';
@@ -48,6 +54,33 @@ function traceIds(info: LaneInfo, hostPid: number): { pid: number; tid: number }
   return { pid, tid: info.tid ?? (info.kind === 'process' ? pid : TASK_TID_BASE + info.laneId) };
 }
 
+/** A span's name in the trace: a wait is named by what it waits in; running says when it may be waiting for the GIL. */
+function spanName(span: Span): string {
+  if (span.mayWaitForGil) return 'running, or waiting for the GIL (not sampled)';
+  if (span.detail === null) return span.state;
+  return span.state === 'running' ? `running, ${span.detail}` : span.detail;
+}
+
+/** How a lane ended, in a few words. */
+export function outcomeName(o: LaneOutcome): string {
+  switch (o.kind) {
+    case 'exited':
+      if (o.signal !== null) return `killed by ${describeSignal(o.signal)}`;
+      return o.code === null ? 'exited (status not known)' : `exited (code ${o.code})`;
+    case 'abandoned':
+      return 'abandoned: unfinished when its process exited';
+    case 'completed':
+    case 'cancelled':
+    case 'error':
+    case 'stopped':
+      return o.kind;
+    default: {
+      const unreachable: never = o;
+      return String(unreachable);
+    }
+  }
+}
+
 /**
  * Writes a run as Chrome Trace Events: `M` names for every process and lane,
  * `X` spans with `args.state`, `i` instants for printed lines and exits.
@@ -69,22 +102,25 @@ export function toChromeTrace(
   for (const [pid, name] of processNames) out.push({ ph: 'M', name: 'process_name', pid, tid: 0, args: { name } });
   timeline.lanes.forEach(({ info }, index) => {
     const { pid, tid } = ids.get(info.laneId) ?? { pid: hostPid, tid: 0 };
-    const name = info.kind === 'task' ? `${info.name} (task)` : info.name;
-    out.push({ ph: 'M', name: 'thread_name', pid, tid, args: { name } });
+    out.push({ ph: 'M', name: 'thread_name', pid, tid, args: { name: info.name } });
     out.push({ ph: 'M', name: 'thread_sort_index', pid, tid, args: { sort_index: index } });
   });
   for (const span of timeline.spans) {
     const { pid, tid } = ids.get(span.laneId) ?? { pid: hostPid, tid: 0 };
     out.push({
       ph: 'X',
-      // A wait is named by what it waits in; running's detail qualifies it ("or waiting for the GIL").
-      name: span.detail === null ? span.state : span.state === 'running' ? `running, ${span.detail}` : span.detail,
+      name: spanName(span),
       cat: span.state,
       pid,
       tid,
       ts: round(span.startUs),
       dur: round(span.endUs - span.startUs),
-      args: { state: span.state, detail: span.detail, cpuUs: span.cpuUs === null ? null : round(span.cpuUs) },
+      args: {
+        state: span.state,
+        detail: span.detail,
+        cpuUs: span.cpuUs === null ? null : round(span.cpuUs),
+        ...(span.mayWaitForGil ? { mayWaitForGil: true } : {}),
+      },
     });
   }
   for (const instant of timeline.instants) {
@@ -107,7 +143,7 @@ export function toChromeTrace(
     out.push({
       ph: 'i',
       s: 't',
-      name: o.kind === 'exited' ? `exited (${o.signal ?? `code ${o.code}`})` : o.kind,
+      name: outcomeName(o),
       cat: 'lifecycle',
       pid,
       tid,

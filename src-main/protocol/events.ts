@@ -19,11 +19,10 @@ export const SPAN_STATES = ['starting', 'running', 'waiting', 'blocked', 'gil-wa
 export type SpanState = (typeof SPAN_STATES)[number];
 
 /**
- * The detail of a `running` span of a Python thread when the OS was not sampled, in a process with
- * other threads and the GIL: outside any traced waiting call, it may be running or waiting for the GIL.
- * A type, so the renderer (which takes the protocol's types only) spells it the same way.
+ * The detail of a `blocked` task that could go on but whose event loop is running something else
+ * (another task's slice, or a call that holds the loop). Node's and Python's loops say it alike.
  */
-export type UnsampledRunning = 'or waiting for the GIL';
+export const LOOP_BUSY = 'ready; the event loop is busy';
 
 /** What kind of executor a lane stands for. */
 export type LaneKind = 'thread' | 'process' | 'task';
@@ -31,8 +30,11 @@ export type LaneKind = 'thread' | 'process' | 'task';
 /** One row of the timeline. */
 export interface LaneInfo {
   readonly laneId: LaneId;
+  /** Its current name (a lane may be renamed: see `lane-renamed`). */
   readonly name: string;
   readonly kind: LaneKind;
+  /** What it runs, where known: an asyncio task's coroutine, a child process's command line. */
+  readonly detail: string | null;
   /** OS process id; known at spawn for processes, at ready for threads and tasks. */
   readonly pid: number | null;
   /** Native OS thread id the lane runs on, once ready. Tasks share their loop's thread. */
@@ -43,8 +45,11 @@ export interface LaneInfo {
 
 /** How a lane ended. */
 export type LaneOutcome =
+  /** A process or thread ended; `code` and `signal` are null where nobody learned its status. */
   | { readonly kind: 'exited'; readonly code: number | null; readonly signal: string | null }
   | { readonly kind: 'completed' }
+  /** Still running (a daemon thread) or pending (an asyncio task) when its process exited. */
+  | { readonly kind: 'abandoned' }
   | { readonly kind: 'cancelled' }
   | { readonly kind: 'error'; readonly message: string }
   | { readonly kind: 'stopped' };
@@ -111,10 +116,38 @@ export interface RunSummary {
    * average from the first one ready to the last one's end.
    */
   readonly workers: { readonly kind: LaneKind; readonly count: number; readonly coresBusy: number | null } | null;
+  /** Lanes the run started that the engine did not keep (past its limit of lanes a run). */
+  readonly lanesLeftOut: number;
+  /** Lines the run's lanes printed in all, and how many of them are drawn on the chart. */
+  readonly output: { readonly printed: number; readonly drawn: number };
   /** What the run showed: a sentence to read out, and a few words for a comparison table. */
-  readonly verdict: { readonly sentence: string; readonly short: string };
+  readonly verdict: Verdict;
   readonly lanes: readonly LaneSummary[];
 }
+
+/**
+ * What a run showed, by a rule that can be read (see engine/verdict.ts): `rule` names it, `sentence`
+ * is read out, `short` goes under a comparison table. A run that did no work gets none.
+ */
+export interface Verdict {
+  readonly rule: VerdictRule;
+  readonly sentence: string;
+  readonly short: string;
+}
+
+/** The rules a verdict comes from. */
+export type VerdictRule =
+  | 'failed-before-work'
+  | 'gil-serialised'
+  | 'io-overlapped'
+  | 'processes-parallel'
+  | 'loop-blocked'
+  | 'one-at-a-time'
+  | 'concurrent-not-parallel'
+  | 'not-sampled'
+  | 'took-turns'
+  | 'parallel'
+  | 'no-summary';
 
 /**
  * Everything the engine reports, stamped in microseconds since the run's
@@ -143,13 +176,21 @@ export type EngineEvent =
       readonly tsUs: number;
       readonly pid: number;
       readonly tid: number;
+      /** CPU used during the start-up this event closes, where measured. */
+      readonly closedCpuUs: number | null;
     }
+  | { readonly type: 'lane-renamed'; readonly laneId: LaneId; readonly tsUs: number; readonly name: string }
   | {
       readonly type: 'state';
       readonly laneId: LaneId;
       readonly tsUs: number;
       readonly state: SpanState;
       readonly detail: string | null;
+      /**
+       * A Python thread `running` as far as the tracer knows (outside any waiting call) where the OS was
+       * not sampled, in a process with a GIL and other threads: it may be running, or waiting for the GIL.
+       */
+      readonly mayWaitForGil: boolean;
       /** CPU used during the span this event closes, where measured. */
       readonly closedCpuUs: number | null;
     }

@@ -13,7 +13,8 @@ export type TracerRecord =
       readonly t: 'spawn';
       readonly parent: string | null;
       readonly kind: LaneKind;
-      readonly lanes: readonly { readonly key: string; readonly name: string }[];
+      /** Each lane's key, name and what it runs (an asyncio task's coroutine, a child's command line), if known. */
+      readonly lanes: readonly { readonly key: string; readonly name: string; readonly detail: string | null }[];
       /** Known for processes at spawn time. */
       readonly pid: number | null;
       readonly tsUs: number;
@@ -24,6 +25,15 @@ export type TracerRecord =
       readonly lane: string;
       readonly pid: number;
       readonly tid: number;
+      /** CPU time the thread had used by then (its start-up), as the OS counts it; null where not known. */
+      readonly cpuUs: number | null;
+      readonly tsUs: number;
+    }
+  | {
+      /** The lane's name changed (an asyncio task named after it was created, a renamed thread). */
+      readonly t: 'name';
+      readonly lane: string;
+      readonly name: string;
       readonly tsUs: number;
     }
   | {
@@ -31,6 +41,8 @@ export type TracerRecord =
       readonly lane: string;
       readonly state: SpanState;
       readonly detail: string | null;
+      /** Set by the engine (never read from a writer): see the `state` event's field of this name. */
+      readonly mayWaitForGil?: boolean;
       /** CPU the closed span used, measured by the OS. */
       readonly cpuUs: number | null;
       readonly tsUs: number;
@@ -50,6 +62,10 @@ export type TracerRecord =
       /** How long its work would take run alone, one step after another; null where unknown (traced scripts). */
       readonly soloUs: number | null;
       readonly error: string | null;
+      /** CPU time the thread had used by then, as the OS counts it; null where not known. */
+      readonly cpuUs: number | null;
+      /** Lines the process printed in all (a process's own lane), drawn or not; null where not said. */
+      readonly printed: number | null;
       readonly tsUs: number;
     }
   | {
@@ -58,6 +74,11 @@ export type TracerRecord =
       readonly lane: string;
       readonly code: number | null;
       readonly signal: string | null;
+      /**
+       * Set by the engine (never read from a writer): the lane was still running or pending when its
+       * process exited (a daemon thread, a pending asyncio task).
+       */
+      readonly abandoned?: boolean;
       readonly tsUs: number;
     };
 
@@ -67,6 +88,7 @@ const MAX_KEY = 64;
 const MAX_NAME = 120;
 const MAX_DETAIL = 200;
 const MAX_LANES_PER_SPAWN = 256;
+const MAX_PRINTED = 2 ** 53;
 const MAX_ERROR = 4000;
 const LANE_KINDS: readonly LaneKind[] = ['thread', 'process', 'task'];
 const STREAMS = ['stdout', 'stderr'] as const;
@@ -74,10 +96,22 @@ const TIME_LIMIT_US = 1e12;
 
 const time = (v: unknown, where: string): number => finite(v, where, -TIME_LIMIT_US, TIME_LIMIT_US);
 const osId = (v: unknown, where: string): number => integer(v, where, 0, 2 ** 32);
+const cpu = (v: unknown, where: string): number => finite(v, where, 0, TIME_LIMIT_US);
+/** A field a writer may leave out (older workloads do): null when absent. */
+const optional = <T>(v: unknown, where: string, check: (v: unknown, w: string) => T): T | null =>
+  v === undefined ? null : nullable(v, where, check);
 
 /** Checks one untrusted tracer record. */
 export function validateTracerRecord(value: unknown, where = 'record'): TracerRecord {
-  const t = oneOf(record(value, where).t, `${where}.t`, ['spawn', 'ready', 'state', 'print', 'done', 'exit'] as const);
+  const t = oneOf(record(value, where).t, `${where}.t`, [
+    'spawn',
+    'ready',
+    'name',
+    'state',
+    'print',
+    'done',
+    'exit',
+  ] as const);
   switch (t) {
     case 'spawn': {
       const o = exactRecord(value, where, ['t', 'parent', 'kind', 'lanes', 'pid', 'tsUs']);
@@ -85,10 +119,11 @@ export function validateTracerRecord(value: unknown, where = 'record'): TracerRe
         throw new ValidationError(`${where}.lanes`, `expected 1 to ${MAX_LANES_PER_SPAWN} lanes`);
       }
       const lanes = o.lanes.map((lane, i) => {
-        const l = exactRecord(lane, `${where}.lanes[${i}]`, ['key', 'name']);
+        const l = exactRecord(lane, `${where}.lanes[${i}]`, ['key', 'name', 'detail']);
         return {
           key: text(l.key, `${where}.lanes[${i}].key`, MAX_KEY),
           name: text(l.name, `${where}.lanes[${i}].name`, MAX_NAME),
+          detail: optional(l.detail, `${where}.lanes[${i}].detail`, (v, w) => text(v, w, MAX_DETAIL)),
         };
       });
       return {
@@ -101,12 +136,22 @@ export function validateTracerRecord(value: unknown, where = 'record'): TracerRe
       };
     }
     case 'ready': {
-      const o = exactRecord(value, where, ['t', 'lane', 'pid', 'tid', 'tsUs']);
+      const o = exactRecord(value, where, ['t', 'lane', 'pid', 'tid', 'cpuUs', 'tsUs']);
       return {
         t,
         lane: text(o.lane, `${where}.lane`, MAX_KEY),
         pid: osId(o.pid, `${where}.pid`),
         tid: osId(o.tid, `${where}.tid`),
+        cpuUs: optional(o.cpuUs, `${where}.cpuUs`, cpu),
+        tsUs: time(o.tsUs, `${where}.tsUs`),
+      };
+    }
+    case 'name': {
+      const o = exactRecord(value, where, ['t', 'lane', 'name', 'tsUs']);
+      return {
+        t,
+        lane: text(o.lane, `${where}.lane`, MAX_KEY),
+        name: text(o.name, `${where}.name`, MAX_NAME),
         tsUs: time(o.tsUs, `${where}.tsUs`),
       };
     }
@@ -135,12 +180,14 @@ export function validateTracerRecord(value: unknown, where = 'record'): TracerRe
       };
     }
     case 'done': {
-      const o = exactRecord(value, where, ['t', 'lane', 'soloUs', 'error', 'tsUs']);
+      const o = exactRecord(value, where, ['t', 'lane', 'soloUs', 'error', 'cpuUs', 'printed', 'tsUs']);
       return {
         t,
         lane: text(o.lane, `${where}.lane`, MAX_KEY),
         soloUs: nullable(o.soloUs, `${where}.soloUs`, (v, w) => finite(v, w, 0, TIME_LIMIT_US)),
         error: nullable(o.error, `${where}.error`, (v, w) => text(v, w, MAX_ERROR)),
+        cpuUs: optional(o.cpuUs, `${where}.cpuUs`, cpu),
+        printed: optional(o.printed, `${where}.printed`, (v, w) => integer(v, w, 0, MAX_PRINTED)),
         tsUs: time(o.tsUs, `${where}.tsUs`),
       };
     }

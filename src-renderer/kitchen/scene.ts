@@ -1,4 +1,4 @@
-import type { SpanState, UnsampledRunning } from '@protocol/events';
+import type { SpanState } from '@protocol/events';
 import { coreShare } from '../gantt/draw';
 import type { RunModel } from '../lib/run-model';
 import { STATE_STYLES } from '../lib/states';
@@ -41,8 +41,8 @@ export interface Scene {
   readonly gil: boolean;
 }
 
-/** The detail the engine gives a running span that may be waiting for the GIL (not sampled). */
-const UNSAMPLED_RUNNING: UnsampledRunning = 'or waiting for the GIL';
+/** What a running span that may be waiting for the GIL (not sampled) says under its station. */
+export const MAY_WAIT_FOR_GIL = 'or waiting for the GIL';
 
 /**
  * One cook per OS thread: a thread's lane and the tasks of the loop it runs
@@ -96,8 +96,9 @@ export function sceneAt(model: RunModel, tUs: number): Scene {
     const index = stations.length;
     const key = cookKey(model, laneIndex);
     const busy = state === 'running' || state === 'blocking';
-    const detail = detailId >= 0 ? model.details[detailId] : null;
-    const gilPid = busy && detail === UNSAMPLED_RUNNING ? lane.info.pid : null;
+    const mayWait = busy && span >= 0 && model.spans.mayWaitForGil[span] === 1;
+    const detail = detailId >= 0 ? model.details[detailId] : mayWait ? MAY_WAIT_FOR_GIL : null;
+    const gilPid = mayWait ? lane.info.pid : null;
     if (gilPid !== null) mayWaitForGil.set(gilPid, (mayWaitForGil.get(gilPid) ?? 0) + 1);
     // Known once the span has ended: nearly all of it on a CPU, so it never waited for a core.
     const { start, end, cpu } = model.spans;

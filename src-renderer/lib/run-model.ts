@@ -27,6 +27,8 @@ export interface SpanColumns {
   detail: Int32Array;
   /** NaN where not measured. */
   cpu: Float64Array;
+  /** 1 where the span is running as far as the tracer knows but may be waiting for the GIL (not sampled). */
+  mayWaitForGil: Uint8Array;
 }
 
 /** A printed line at its instant. */
@@ -123,6 +125,7 @@ export class RunModel {
       state: new Uint8Array(capacity),
       detail: new Int32Array(capacity),
       cpu: new Float64Array(capacity),
+      mayWaitForGil: new Uint8Array(capacity),
     };
   }
 
@@ -159,7 +162,14 @@ export class RunModel {
     return id;
   }
 
-  private openSpan(lane: LaneView, laneIndex: number, tsUs: number, state: SpanState, detail: string | null): void {
+  private openSpan(
+    lane: LaneView,
+    laneIndex: number,
+    tsUs: number,
+    state: SpanState,
+    detail: string | null,
+    mayWaitForGil = false,
+  ): void {
     const s = this.spans;
     if (s.count === s.lane.length) {
       const size = s.count * 2;
@@ -169,6 +179,7 @@ export class RunModel {
       s.state = grow(s.state, size);
       s.detail = grow(s.detail, size);
       s.cpu = grow(s.cpu, size);
+      s.mayWaitForGil = grow(s.mayWaitForGil, size);
     }
     const i = s.count++;
     s.lane[i] = laneIndex;
@@ -177,6 +188,7 @@ export class RunModel {
     s.state[i] = stateIndex(state);
     s.detail[i] = this.detailId(detail);
     s.cpu[i] = NaN;
+    s.mayWaitForGil[i] = mayWaitForGil ? 1 : 0;
     lane.open = i;
     lane.spans.push(i);
   }
@@ -210,15 +222,20 @@ export class RunModel {
         const lane = this.lanes[event.laneId];
         if (!lane || lane.endUs !== null) return;
         lane.info = { ...lane.info, pid: event.pid, tid: event.tid };
-        this.closeSpan(lane, event.tsUs, null);
+        this.closeSpan(lane, event.tsUs, event.closedCpuUs);
         this.openSpan(lane, event.laneId, event.tsUs, 'running', null);
+        return;
+      }
+      case 'lane-renamed': {
+        const lane = this.lanes[event.laneId];
+        if (lane) lane.info = { ...lane.info, name: event.name };
         return;
       }
       case 'state': {
         const lane = this.lanes[event.laneId];
         if (!lane || lane.endUs !== null) return;
         this.closeSpan(lane, event.tsUs, event.closedCpuUs);
-        this.openSpan(lane, event.laneId, event.tsUs, event.state, event.detail);
+        this.openSpan(lane, event.laneId, event.tsUs, event.state, event.detail, event.mayWaitForGil);
         return;
       }
       case 'output': {

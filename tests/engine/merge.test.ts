@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { Merger, finalState, type OsSegment } from '../../src-main/engine/python/merge';
+import { Merger, finalState } from '../../src-main/engine/python/merge';
+import type { OsSegment } from '../../src-main/engine/sampler/messages';
 import type { TracerRecord } from '../../src-main/protocol/tracer';
 
 const seg = (
@@ -17,7 +18,14 @@ const seg = (
   detail,
   cpuUs,
 });
-const ready = (lane: string, tsUs: number): TracerRecord => ({ t: 'ready', lane, pid: 1, tid: 2, tsUs });
+const ready = (lane: string, tsUs: number, cpuUs: number | null = null): TracerRecord => ({
+  t: 'ready',
+  lane,
+  pid: 1,
+  tid: 2,
+  cpuUs,
+  tsUs,
+});
 
 function merger() {
   const out: TracerRecord[] = [];
@@ -39,7 +47,12 @@ describe('finalState', () => {
     expect(finalState(free, seg('a', 0, 1, 'contended'), false).state).toBe('waiting');
     expect(finalState(free, seg('a', 0, 1, 'sleep', 0, 'pipe_read'))).toEqual({
       state: 'waiting',
-      detail: 'in the kernel (pipe_read), not in a traced call',
+      detail: 'asleep in the kernel (pipe_read), outside any traced call',
+    });
+    // Asleep on a futex without the wake-ups of a GIL wait: a lock, a queue, an idle pool worker.
+    expect(finalState(free, seg('a', 0, 1, 'sleep', 0, 'futex_do_wait'))).toEqual({
+      state: 'waiting',
+      detail: 'asleep on a lock, queue or condition the tracer does not see (futex)',
     });
   });
 });
@@ -83,6 +96,30 @@ describe('Merger', () => {
     const { m, out } = merger();
     m.record({ t: 'print', lane: 'task', stream: 'stderr', text: 'hi', tsUs: 5 });
     expect(out).toEqual([{ t: 'print', lane: 'task', stream: 'stderr', text: 'hi', tsUs: 5 }]);
+  });
+
+  test('start-up CPU: the ready record says what the thread used before it; the first sample, what it used since', () => {
+    const { m, out } = merger();
+    m.track('a');
+    m.record(ready('a', 0, 30_000) as Extract<TracerRecord, { lane: string }>);
+    // First read 1 ms after ready: 31.5 ms used, 1.5 ms of it since ready.
+    m.base('a', 31_500);
+    m.os([seg('a', 0, 4000, 'cpu', 2000), seg('a', 4000, 6000, 'sleep', 0, 'hrtimer_nanosleep')]);
+    m.record({ t: 'state', lane: 'a', state: 'waiting', detail: 'time.sleep(0.002)', cpuUs: null, tsUs: 4000 });
+    m.flush();
+    expect(out[0]).toMatchObject({ t: 'ready', cpuUs: 30_000 });
+    expect(out[1]).toMatchObject({ state: 'waiting', cpuUs: 3500, tsUs: 4000 });
+  });
+
+  test('a thread that ends with more CPU than the samples caught gives the rest to its last span', () => {
+    const { m, out } = merger();
+    m.track('a');
+    m.record(ready('a', 0, 0) as Extract<TracerRecord, { lane: string }>);
+    m.os([seg('a', 0, 4000, 'cpu', 2500)]);
+    m.record({ t: 'done', lane: 'a', soloUs: null, error: null, cpuUs: 3900, printed: null, tsUs: 4000 });
+    m.record({ t: 'exit', lane: 'a', code: 0, signal: null, tsUs: 4000 });
+    m.flush();
+    expect(out.find((r) => r.t === 'state')).toMatchObject({ state: 'running', cpuUs: 3900, tsUs: 4000 });
   });
 
   test('an exit closes the last running span with its CPU, and nothing follows it', () => {

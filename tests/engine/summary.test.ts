@@ -8,6 +8,7 @@ import {
   ranAtOnce,
   summarize,
   sustainedPeak,
+  type SummaryContext,
 } from '../../src-main/engine/summary';
 import { buildTimeline } from '../../src-main/engine/timeline';
 import type { EngineEvent, LaneInfo } from '../../src-main/protocol/events';
@@ -106,12 +107,19 @@ const lane = (laneId: number, name: string, spawnedUs: number): LaneInfo => ({
   laneId: laneId as LaneId,
   name,
   kind: 'process',
+  detail: null,
   pid: 100 + laneId,
   tid: 100 + laneId,
   parentLaneId: null,
   spawnedUs,
 });
 const id = (n: number) => n as LaneId;
+const context = (
+  cores: number,
+  wallUs: number,
+  samplingHz: number | null,
+  python: { gil: boolean; sampled: boolean } | null = null,
+): SummaryContext => ({ cores, wallUs, samplingHz, python, lanesLeftOut: 0 });
 
 describe('summarize', () => {
   // Two processes: both chop (running) from 100 to 600 ms, one at half a core.
@@ -130,10 +138,26 @@ describe('summarize', () => {
     },
     { type: 'lane-added', lane: lane(0, 'Cook', 0) },
     { type: 'lane-added', lane: lane(1, 'Assistant', 0) },
-    { type: 'lane-ready', laneId: id(0), tsUs: 100_000, pid: 100, tid: 100 },
-    { type: 'lane-ready', laneId: id(1), tsUs: 100_000, pid: 101, tid: 101 },
-    { type: 'state', laneId: id(0), tsUs: 600_000, state: 'waiting', detail: 'boiling', closedCpuUs: 500_000 },
-    { type: 'state', laneId: id(1), tsUs: 600_000, state: 'waiting', detail: 'boiling', closedCpuUs: 250_000 },
+    { type: 'lane-ready', laneId: id(0), tsUs: 100_000, pid: 100, tid: 100, closedCpuUs: null },
+    { type: 'lane-ready', laneId: id(1), tsUs: 100_000, pid: 101, tid: 101, closedCpuUs: null },
+    {
+      type: 'state',
+      laneId: id(0),
+      tsUs: 600_000,
+      state: 'waiting',
+      detail: 'boiling',
+      mayWaitForGil: false,
+      closedCpuUs: 500_000,
+    },
+    {
+      type: 'state',
+      laneId: id(1),
+      tsUs: 600_000,
+      state: 'waiting',
+      detail: 'boiling',
+      mayWaitForGil: false,
+      closedCpuUs: 250_000,
+    },
     {
       type: 'lane-ended',
       laneId: id(0),
@@ -151,7 +175,7 @@ describe('summarize', () => {
   ];
 
   test('adds up states, CPU, peaks and speedup', () => {
-    const s = summarize(buildTimeline(events), 2, 1_000_000, null);
+    const s = summarize(buildTimeline(events), context(2, 1_000_000, null));
     expect(s.wallUs).toBe(1_000_000);
     expect(s.cpuUs).toBe(750_000);
     expect(s.coresBusy).toBe(0.75);
@@ -180,7 +204,7 @@ describe('summarize', () => {
     const loaded = events.map((e) =>
       e.type === 'state' ? { ...e, closedCpuUs: e.laneId === id(0) ? 300_000 : 250_000 } : e,
     );
-    const s = summarize(buildTimeline(loaded), 2, 1_000_000, 1000, { gil: true, sampled: true });
+    const s = summarize(buildTimeline(loaded), context(2, 1_000_000, 1000, { gil: true, sampled: true }));
     expect(s.peakReady).toBe(2);
     expect(s.peakCores).toBeCloseTo(1.1);
     // Parallelism is what the CPU shows: they took turns.
@@ -200,8 +224,16 @@ describe('summarize', () => {
         events[0],
         ...[0, 1, 2, 3].flatMap((n): EngineEvent[] => [
           { type: 'lane-added', lane: lane(n, `Worker-${n + 1}`, 0) },
-          { type: 'lane-ready', laneId: id(n), tsUs: 100_000, pid: 100 + n, tid: 100 + n },
-          { type: 'state', laneId: id(n), tsUs: 1_100_000, state: 'waiting', detail: null, closedCpuUs: 340_000 },
+          { type: 'lane-ready', laneId: id(n), tsUs: 100_000, pid: 100 + n, tid: 100 + n, closedCpuUs: null },
+          {
+            type: 'state',
+            laneId: id(n),
+            tsUs: 1_100_000,
+            state: 'waiting',
+            detail: null,
+            mayWaitForGil: false,
+            closedCpuUs: 340_000,
+          },
           {
             type: 'lane-ended',
             laneId: id(n),
@@ -211,7 +243,7 @@ describe('summarize', () => {
           },
         ]),
       ];
-      const s = summarize(buildTimeline(shared), 2, 1_200_000, 1000, { gil: true, sampled: true });
+      const s = summarize(buildTimeline(shared), context(2, 1_200_000, 1000, { gil: true, sampled: true }));
       expect(s.peakReady).toBe(4);
       expect(s.peakCores).toBeCloseTo(1.36);
       expect(s.coresBusy).toBeCloseTo(1.133, 3);
@@ -222,7 +254,7 @@ describe('summarize', () => {
   test('Python traced without OS sampling: CPU unknown (not zero), and the verdict does not claim parallelism', () => {
     // Two lanes outside any waiting call at once: the tracer cannot tell running from waiting for the GIL.
     const unsampled = events.map((e) => (e.type === 'state' ? { ...e, closedCpuUs: null } : e));
-    const s = summarize(buildTimeline(unsampled), 2, 1_000_000, null, { gil: true, sampled: false });
+    const s = summarize(buildTimeline(unsampled), context(2, 1_000_000, null, { gil: true, sampled: false }));
     expect(s.cpuUs).toBeNull();
     expect(s.coresBusy).toBeNull();
     expect(s.peakCores).toBeNull();

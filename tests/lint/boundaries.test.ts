@@ -38,3 +38,19 @@ describe('import boundaries (STYLE.md), enforced by lint', () => {
     ]);
   });
 });
+
+describe('no spread or apply into a call (a big run has more spans than a call can take)', () => {
+  test('Math.max(...spans) and fn.apply(null, spans) are refused anywhere; array spread and a method named apply are not', async () => {
+    const message = expect.stringContaining('No spread or apply into a call');
+    for (const file of ['src-main/engine/x.ts', 'src-renderer/lib/x.ts', 'tests/x.test.ts']) {
+      expect(await lint(file, 'export const top = (a: number[]) => Math.max(...a);\n')).toEqual([message]);
+      expect(await lint(file, 'export const top = (a: number[]) => Math.max.apply(null, a);\n')).toEqual([message]);
+    }
+    expect(
+      await lint('src-main/engine/x.ts', 'export const both = (a: number[], b: number[]) => [...a, ...b];\n'),
+    ).toEqual([]);
+    expect(
+      await lint('src-main/engine/x.ts', 'export const fold = (m: { apply(e: number): void }) => m.apply(1);\n'),
+    ).toEqual([]);
+  });
+});

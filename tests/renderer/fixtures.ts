@@ -10,6 +10,7 @@ export const lane = (laneId: number, name: string, kind: LaneKind = 'task'): Lan
   laneId: id(laneId),
   name,
   kind,
+  detail: null,
   pid: 7,
   tid: null,
   parentLaneId: null,

@@ -44,11 +44,27 @@ function model(): RunModel {
   const events: EngineEvent[] = [
     { type: 'lane-added', lane: lane(0, 'A', 'thread') },
     { type: 'lane-added', lane: lane(1, 'B', 'thread') },
-    { type: 'lane-ready', laneId: id(0), tsUs: 10_000, pid: 7, tid: 2 },
-    { type: 'lane-ready', laneId: id(1), tsUs: 10_000, pid: 7, tid: 3 },
+    { type: 'lane-ready', laneId: id(0), tsUs: 10_000, pid: 7, tid: 2, closedCpuUs: null },
+    { type: 'lane-ready', laneId: id(1), tsUs: 10_000, pid: 7, tid: 3, closedCpuUs: null },
     // A ran 90 ms with 88 ms on a CPU; B ran 90 ms but got only 30 ms of CPU.
-    { type: 'state', laneId: id(0), tsUs: 100_000, state: 'waiting', detail: null, closedCpuUs: 88_000 },
-    { type: 'state', laneId: id(1), tsUs: 100_000, state: 'waiting', detail: null, closedCpuUs: 30_000 },
+    {
+      type: 'state',
+      laneId: id(0),
+      tsUs: 100_000,
+      state: 'waiting',
+      detail: null,
+      mayWaitForGil: false,
+      closedCpuUs: 88_000,
+    },
+    {
+      type: 'state',
+      laneId: id(1),
+      tsUs: 100_000,
+      state: 'waiting',
+      detail: null,
+      mayWaitForGil: false,
+      closedCpuUs: 30_000,
+    },
     { type: 'output', laneId: id(0), tsUs: 100_000, stream: 'stdout', text: 'Task 1 is running' },
   ];
   return modelOf(events, 's');

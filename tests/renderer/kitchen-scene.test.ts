@@ -10,12 +10,44 @@ function oneCook(): RunModel {
   const events: EngineEvent[] = [
     { type: 'lane-added', lane: lane(0, 'Dish 1') },
     { type: 'lane-added', lane: lane(1, 'Dish 2') },
-    { type: 'lane-ready', laneId: id(0), tsUs: 50, pid: 7, tid: 8 },
-    { type: 'lane-ready', laneId: id(1), tsUs: 50, pid: 7, tid: 8 },
-    { type: 'state', laneId: id(1), tsUs: 50, state: 'blocked', detail: 'waiting for the cook', closedCpuUs: null },
-    { type: 'state', laneId: id(0), tsUs: 60, state: 'running', detail: 'chopping vegetables', closedCpuUs: 0 },
-    { type: 'state', laneId: id(0), tsUs: 500, state: 'waiting', detail: 'water boiling', closedCpuUs: 430 },
-    { type: 'state', laneId: id(1), tsUs: 500, state: 'running', detail: 'chopping vegetables', closedCpuUs: null },
+    { type: 'lane-ready', laneId: id(0), tsUs: 50, pid: 7, tid: 8, closedCpuUs: null },
+    { type: 'lane-ready', laneId: id(1), tsUs: 50, pid: 7, tid: 8, closedCpuUs: null },
+    {
+      type: 'state',
+      laneId: id(1),
+      tsUs: 50,
+      state: 'blocked',
+      detail: 'waiting for the cook',
+      mayWaitForGil: false,
+      closedCpuUs: null,
+    },
+    {
+      type: 'state',
+      laneId: id(0),
+      tsUs: 60,
+      state: 'running',
+      detail: 'chopping vegetables',
+      mayWaitForGil: false,
+      closedCpuUs: 0,
+    },
+    {
+      type: 'state',
+      laneId: id(0),
+      tsUs: 500,
+      state: 'waiting',
+      detail: 'water boiling',
+      mayWaitForGil: false,
+      closedCpuUs: 430,
+    },
+    {
+      type: 'state',
+      laneId: id(1),
+      tsUs: 500,
+      state: 'running',
+      detail: 'chopping vegetables',
+      mayWaitForGil: false,
+      closedCpuUs: null,
+    },
   ];
   return modelOf(events);
 }
@@ -52,8 +84,16 @@ describe('kitchen scene', () => {
     return modelOf(
       Array.from({ length: n }, (_, i): EngineEvent[] => [
         { type: 'lane-added', lane: { ...lane(i, `Worker-${i + 1}`, kind), pid: 10 + i } },
-        { type: 'lane-ready', laneId: id(i), tsUs: 100, pid: 10 + i, tid: 10 + i },
-        { type: 'state', laneId: id(i), tsUs: 100, state: 'running', detail: null, closedCpuUs: 0 },
+        { type: 'lane-ready', laneId: id(i), tsUs: 100, pid: 10 + i, tid: 10 + i, closedCpuUs: null },
+        {
+          type: 'state',
+          laneId: id(i),
+          tsUs: 100,
+          state: 'running',
+          detail: null,
+          mayWaitForGil: false,
+          closedCpuUs: 0,
+        },
       ]).flat(),
     );
   }
@@ -78,7 +118,15 @@ describe('kitchen scene', () => {
   test('three cooks on two cores: one whose span shows it had a core to itself is not said to take turns', () => {
     const m = processes(3);
     // Worker-1's span has ended: 95 of its 100 ms on a CPU. The other two are still going.
-    m.apply({ type: 'state', laneId: id(0), tsUs: 100_100, state: 'waiting', detail: 'sleep', closedCpuUs: 95_000 });
+    m.apply({
+      type: 'state',
+      laneId: id(0),
+      tsUs: 100_100,
+      state: 'waiting',
+      detail: 'sleep',
+      mayWaitForGil: false,
+      closedCpuUs: 95_000,
+    });
     const scene = sceneAt(m, 50_000);
     expect(scene.turns).toEqual({ busy: 3, cores: 2 });
     expect(scene.cooks.map((c) => c.sharing)).toEqual([false, true, true]);
@@ -89,8 +137,24 @@ describe('kitchen scene', () => {
     const m = processes(2);
     // Worker-1 got 40 of its 100 ms on a CPU: its core went to something else part of the time (another
     // program, as likely as the other cook). Two cooks, two cores: nobody is said to take turns.
-    m.apply({ type: 'state', laneId: id(0), tsUs: 100_100, state: 'waiting', detail: 'sleep', closedCpuUs: 40_000 });
-    m.apply({ type: 'state', laneId: id(1), tsUs: 100_100, state: 'waiting', detail: 'sleep', closedCpuUs: 100_000 });
+    m.apply({
+      type: 'state',
+      laneId: id(0),
+      tsUs: 100_100,
+      state: 'waiting',
+      detail: 'sleep',
+      mayWaitForGil: false,
+      closedCpuUs: 40_000,
+    });
+    m.apply({
+      type: 'state',
+      laneId: id(1),
+      tsUs: 100_100,
+      state: 'waiting',
+      detail: 'sleep',
+      mayWaitForGil: false,
+      closedCpuUs: 100_000,
+    });
     const scene = sceneAt(m, 50_000);
     expect(scene.turns).toBeNull();
     expect(scene.cooks.map((c) => c.sharing)).toEqual([false, false]);
@@ -98,19 +162,19 @@ describe('kitchen scene', () => {
   });
 
   /** Two threads of one Python process, traced without sampling: what the tracer calls running may be waiting for the GIL. */
-  function unsampledThreads(detail: string | null): RunModel {
+  function unsampledThreads(mayWaitForGil: boolean): RunModel {
     const kind: LaneKind = 'thread';
     return modelOf(
       [0, 1].flatMap((i): EngineEvent[] => [
         { type: 'lane-added', lane: { ...lane(i, `Worker-${i + 1}`, kind), pid: 30 } },
-        { type: 'lane-ready', laneId: id(i), tsUs: 100, pid: 30, tid: 31 + i },
-        { type: 'state', laneId: id(i), tsUs: 100, state: 'running', detail, closedCpuUs: null },
+        { type: 'lane-ready', laneId: id(i), tsUs: 100, pid: 30, tid: 31 + i, closedCpuUs: null },
+        { type: 'state', laneId: id(i), tsUs: 100, state: 'running', detail: null, mayWaitForGil, closedCpuUs: null },
       ]),
     );
   }
 
   test('unsampled threads of one process busy at once share its GIL: the kitchen does not show them chopping together', () => {
-    const scene = sceneAt(unsampledThreads('or waiting for the GIL'), 5_000);
+    const scene = sceneAt(unsampledThreads(true), 5_000);
     expect(scene.turns).toBeNull();
     expect(scene.gil).toBe(true);
     expect(scene.cooks.map((c) => [c.pose, c.sharing])).toEqual([
@@ -121,7 +185,7 @@ describe('kitchen scene', () => {
   });
 
   test('threads whose running is known (sampled, or no GIL) are not said to share one', () => {
-    const scene = sceneAt(unsampledThreads(null), 5_000);
+    const scene = sceneAt(unsampledThreads(false), 5_000);
     expect(scene.gil).toBe(false);
     expect(scene.cooks.map((c) => c.sharing)).toEqual([false, false]);
   });

@@ -1,25 +1,6 @@
 import type { SpanState } from '../../protocol/events';
 import type { TracerRecord } from '../../protocol/tracer';
-
-/** What the OS scheduler said a thread did over a stretch of samples. */
-export type OsState =
-  /** Runnable: on a CPU, or queued for one (/proc cannot tell which; CPU time can, over a span). */
-  | 'cpu'
-  /** Asleep on a futex while another thread of its process was active: waiting for the GIL. */
-  | 'contended'
-  /** Asleep for another reason (`detail` says where in the kernel). */
-  | 'sleep';
-
-/** A stretch of one thread's samples in one OS state. */
-export interface OsSegment {
-  readonly key: string;
-  readonly fromUs: number;
-  readonly toUs: number;
-  readonly os: OsState;
-  readonly detail: string | null;
-  /** CPU time the thread used over the stretch. */
-  readonly cpuUs: number;
-}
+import type { OsSegment } from '../sampler/messages';
 
 type LaneRecord = Extract<TracerRecord, { lane: string }>;
 
@@ -34,6 +15,14 @@ interface Lane {
   emitted: { state: SpanState; detail: string | null };
   cpuUs: number;
   cpuKnown: boolean;
+  /** CPU given to spans so far (emitted), and the thread's own count at ready (its start-up). */
+  givenUs: number;
+  readyCpuUs: number | null;
+  ready: boolean;
+  /** The thread's CPU when the sampler first read it, until it is given to the span after ready. */
+  baseCpuUs: number | null;
+  /** The thread's CPU when its work was done, by its own count. */
+  doneCpuUs: number | null;
   cursorUs: number;
   ended: boolean;
 }
@@ -59,16 +48,21 @@ export function finalState(
       return { state: 'running', detail: null };
     case 'contended':
       // A free-threaded build has no GIL: the futex is some other lock.
-      return gil
-        ? { state: 'gil-wait', detail: 'waiting for the GIL' }
-        : { state: 'waiting', detail: 'in the kernel (futex), not in a traced call' };
+      return gil ? { state: 'gil-wait', detail: 'waiting for the GIL' } : { state: 'waiting', detail: asleep('futex') };
     case 'sleep':
-      return { state: 'waiting', detail: `in the kernel (${os.detail ?? 'unknown'}), not in a traced call` };
+      return { state: 'waiting', detail: asleep(os.detail) };
     default: {
       const unreachable: never = os.os;
       throw new Error(`unknown OS state ${String(unreachable)}`);
     }
   }
+}
+
+/** What a thread asleep outside any traced call is doing, from where it sleeps in the kernel (wchan). */
+export function asleep(wchan: string | null): string {
+  if (wchan === null) return 'asleep, outside any traced call';
+  if (wchan.includes('futex')) return 'asleep on a lock, queue or condition the tracer does not see (futex)';
+  return `asleep in the kernel (${wchan}), outside any traced call`;
 }
 
 /**
@@ -96,9 +90,34 @@ export class Merger {
       emitted: { state: 'starting', detail: null },
       cpuUs: 0,
       cpuKnown: false,
+      givenUs: 0,
+      readyCpuUs: null,
+      ready: false,
+      baseCpuUs: null,
+      doneCpuUs: null,
       cursorUs: -Infinity,
       ended: false,
     });
+  }
+
+  /**
+   * The CPU a thread had used when the sampler first read it. What it used before it was ready is its
+   * start-up (the ready record says how much); the rest belongs to the span after ready.
+   */
+  base(key: string, cpuUs: number): void {
+    const lane = this.lanes.get(key);
+    if (!lane || lane.ended || lane.baseCpuUs !== null) return;
+    lane.baseCpuUs = cpuUs;
+    this.giveBase(lane);
+  }
+
+  private giveBase(lane: Lane): void {
+    if (!lane.ready || lane.baseCpuUs === null || lane.baseCpuUs < 0) return;
+    const after = Math.max(0, lane.baseCpuUs - (lane.readyCpuUs ?? 0));
+    lane.baseCpuUs = -1;
+    if (lane.emitted.state !== 'running') return;
+    lane.cpuUs += after;
+    lane.cpuKnown = true;
   }
 
   tracks(key: string): boolean {
@@ -143,14 +162,9 @@ export class Merger {
   private moveTo(lane: Lane, tUs: number, next: { state: SpanState; detail: string | null }): void {
     if (lane.ended || same(next, lane.emitted) || lane.emitted.state === 'starting') return;
     const executes = lane.emitted.state === 'running';
-    this.emit({
-      t: 'state',
-      lane: lane.key,
-      state: next.state,
-      detail: next.detail,
-      cpuUs: executes && lane.cpuKnown ? Math.round(lane.cpuUs) : null,
-      tsUs: tUs,
-    });
+    const cpuUs = executes && lane.cpuKnown ? Math.round(lane.cpuUs) : null;
+    lane.givenUs += cpuUs ?? 0;
+    this.emit({ t: 'state', lane: lane.key, state: next.state, detail: next.detail, cpuUs, tsUs: tUs });
     lane.emitted = next;
     lane.cpuUs = 0;
     lane.cpuKnown = false;
@@ -202,6 +216,14 @@ export class Merger {
         lane.emitted = { state: 'running', detail: null };
         lane.cpuUs = 0;
         lane.cpuKnown = false;
+        lane.ready = true;
+        lane.readyCpuUs = record.cpuUs;
+        lane.givenUs = record.cpuUs ?? 0;
+        this.giveBase(lane);
+        this.emit(record);
+        return;
+      case 'done':
+        lane.doneCpuUs = record.cpuUs;
         this.emit(record);
         return;
       case 'state':
@@ -209,6 +231,14 @@ export class Merger {
         this.moveTo(lane, record.tsUs, finalState(lane.tracer, this.segmentAt(lane, record.tsUs), this.gil));
         return;
       case 'exit':
+        // The thread's own count at its end: what the samples had not caught up with yet was its last span's.
+        if (lane.doneCpuUs !== null && lane.emitted.state === 'running') {
+          const missing = lane.doneCpuUs - lane.givenUs - lane.cpuUs;
+          if (missing > 0) {
+            lane.cpuUs += missing;
+            lane.cpuKnown = true;
+          }
+        }
         if (lane.emitted.state === 'running' && lane.cpuKnown) {
           // Close the last span with its CPU before the lane ends.
           this.emit({

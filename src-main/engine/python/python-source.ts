@@ -3,14 +3,13 @@ import { basename, delimiter } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { Worker } from 'node:worker_threads';
 import type { PythonInfo } from '../../protocol/commands';
-import type { UnsampledRunning } from '../../protocol/events';
 import { validateTracerRecord, type TracerRecord } from '../../protocol/tracer';
 import { monoNs } from '../clock';
 import { killProcessTree } from '../kill';
 import type { ExitInfo } from '../launch';
 import { eachLine } from '../lines';
 import type { RunSink, RunSource } from '../run';
-import type { SamplerCommand, SamplerInit, SamplerReport } from '../sampler/messages';
+import type { ExitStatus, SamplerCommand, SamplerInit, SamplerReport, Watch } from '../sampler/messages';
 import { Merger } from './merge';
 import { startRecordServer, type Connection, type RecordServer } from './record-server';
 import { preparedTracerDir } from './tracer-dir';
@@ -33,8 +32,15 @@ export interface ScriptSpec {
 
 /** How far behind the sampler's coverage records are released: the socket may lag a little. */
 const MARGIN_US = 20_000;
-/** After the script's main process exits, how long its traced children get to finish. */
+/** After the script's main process exits, how long its children get to finish. */
 const ORPHAN_GRACE_MS = 2000;
+/**
+ * A child process seen to end (its connection closed, or the sampler saw it go) whose exit status is not
+ * known yet ends this long after, so its parent's wait (which says the status) can still be heard.
+ */
+const STATUS_WAIT_MS = 300;
+/** How long a child's end waits for connections that have not yet said whose they are. */
+const SILENT_CHILD_US = 1_000_000;
 /** Console lines kept per run; the rest are counted, not kept (the CLI passes everything through). */
 const MAX_CONSOLE_LINES = 5000;
 
@@ -50,11 +56,35 @@ export function samplerIntervalUs(env: NodeJS.ProcessEnv = process.env): number 
   return Number.isFinite(asked) && asked >= 100 && asked <= 10_000 ? asked : 1000;
 }
 
-/** What "running" may also be when the OS is not sampled: the tracer cannot see a thread wait for the GIL. */
-export const UNSAMPLED_RUNNING: UnsampledRunning = 'or waiting for the GIL';
-
 /** Lane keys the tracer makes: p<pid>, p<pid>t<tid>, p<pid>a<n>. */
 const KEY = /^p(\d+)(?:([ta])\d+)?$/;
+
+/** The pid of a process's own lane key (p<pid>), or null for any other key. */
+function processPid(key: string): number | null {
+  const match = KEY.exec(key);
+  return match && match[2] === undefined ? Number(match[1]) : null;
+}
+
+/** A lane name for a process found by the sampler: its program and arguments, shortened, and its pid. */
+export function commandLaneName(command: string, pid: number): string {
+  const [program = 'process', ...args] = command.split(' ');
+  const words = [basename(program), ...args].join(' ');
+  return `${words.length > 60 ? `${words.slice(0, 59)}…` : words} (pid ${pid})`;
+}
+
+/** What is known of how a child process ended, until its lanes are ended. */
+interface ChildEnd {
+  /** When it was first seen to be gone (its connection closed, or the sampler saw it go). */
+  goneUs: number | null;
+  /** Its exit status, from its own last words (`own`), its parent's wait, or its zombie. */
+  status: (ExitStatus & { readonly tsUs: number; readonly own: boolean }) | null;
+  /** A check again soon (while a connection has not said whose it is). */
+  timer: NodeJS.Timeout | null;
+  /** Waiting STATUS_WAIT_MS for a status. */
+  waiting: boolean;
+  /** When its end was first heard of. */
+  readonly sinceUs: number;
+}
 
 /** The set kept for the process a lane key belongs to (made on first use), or null for a key of no process. */
 function byPid(map: Map<number, Set<string>>, key: string): Set<string> | null {
@@ -95,6 +125,20 @@ export class PythonSource implements RunSource {
   private samplerShiftUs = 0;
   /** Problems met before the run started, reported to it when it does. */
   private readonly early: string[] = [];
+  /** How the script's interpreter ended, once it has. */
+  private exit: ExitInfo | null = null;
+  /** Child processes on their way out: what is known of their end, until their lanes are ended. */
+  private readonly ending = new Map<number, ChildEnd>();
+  /** Processes whose lanes have been ended. */
+  private readonly endedPids = new Set<number>();
+  /** Processes whose main thread the sampler reads (it says when they go). */
+  private readonly watching = new Set<number>();
+  /** The latest stamp each traced process sent: it was still there then, whatever the samples say. */
+  private readonly lastHeardUs = new Map<number, number>();
+  /** Open connections of each traced process: until they close, its records are still coming. */
+  private readonly connected = new Map<number, number>();
+  /** Lanes of processes the sampler found (not announced by a tracer): programs that are not Python. */
+  private readonly discovered = new Set<string>();
 
   constructor(private readonly spec: ScriptSpec) {
     this.sampled = spec.samplerEntry !== null && process.platform === 'linux' && samplerIntervalUs() > 0;
@@ -103,6 +147,10 @@ export class PythonSource implements RunSource {
 
   allows(key: string): boolean {
     return KEY.test(key);
+  }
+
+  exitStatus(): ExitInfo | null {
+    return this.exit;
   }
 
   samplingHz(): number | null {
@@ -174,7 +222,7 @@ export class PythonSource implements RunSource {
         t: 'spawn',
         parent: null,
         kind: 'process',
-        lanes: [{ key: mainKey, name: basename(this.spec.script) }],
+        lanes: [{ key: mainKey, name: basename(this.spec.script), detail: null }],
         pid: child.pid,
         tsUs: spawnedUs,
       });
@@ -193,19 +241,31 @@ export class PythonSource implements RunSource {
       child.once('exit', (code, signal) => resolve({ code, signal, atUs: sink.nowUs() }));
     });
     await Promise.all(outputs);
+    this.exit = { code: exit.code, signal: exit.signal };
     if (child.pid !== undefined) this.endProcess(merger, child.pid, exit, exit.atUs);
-    // Traced children may still be finishing; past the grace, whatever is left of the group is ended.
+    // Its children may still be finishing; past the grace, whatever is left of the group is ended.
     const deadline = Date.now() + ORPHAN_GRACE_MS;
-    while (server.open() > 0 && Date.now() < deadline && !sink.stopping) await delay(20);
-    if (server.open() > 0 && child.pid !== undefined) {
+    while (this.childrenLeft(server) && Date.now() < deadline && !sink.stopping) await delay(20);
+    if (this.childrenLeft(server) && child.pid !== undefined) {
       sink.warn('the script exited but some of its processes were still running: they were ended');
       await killProcessTree(child.pid, 300);
       await delay(50);
     }
     await this.finishSampling();
+    this.endAll(merger);
     merger.flush();
     this.lastWords(sink);
     await server.close();
+  }
+
+  /** Whether any process of the script's is still running: a traced one connected, or one the sampler found. */
+  private childrenLeft(server: RecordServer): boolean {
+    if (server.open() > 0) return true;
+    for (const key of this.discovered) {
+      const pid = processPid(key);
+      if (pid !== null && !this.endedPids.has(pid) && this.ending.get(pid)?.goneUs == null) return true;
+    }
+    return false;
   }
 
   private console(sink: RunSink, stream: 'stdout' | 'stderr', line: string): void {
@@ -229,31 +289,59 @@ export class PythonSource implements RunSource {
     }
     if (!this.pidOfConnection.has(connection.id)) {
       const pid = record.t === 'spawn' ? record.pid : record.t === 'ready' ? record.pid : null;
-      if (pid !== null) this.pidOfConnection.set(connection.id, pid);
+      if (pid !== null) {
+        this.pidOfConnection.set(connection.id, pid);
+        this.connected.set(pid, (this.connected.get(pid) ?? 0) + 1);
+      }
     }
+    const from = this.pidOfConnection.get(connection.id);
+    if (from !== undefined) this.lastHeardUs.set(from, Math.max(this.lastHeardUs.get(from) ?? 0, record.tsUs));
     if (record.t === 'spawn') {
-      for (const lane of record.lanes) {
+      const lanes = record.lanes.filter((lane) => {
+        // Found by the sampler before its tracer spoke: the lane is there; it takes the tracer's name.
+        if (!this.discovered.has(lane.key)) return true;
+        sink.accept({ t: 'name', lane: lane.key, name: lane.name, tsUs: record.tsUs });
+        return false;
+      });
+      if (lanes.length === 0) return;
+      for (const lane of lanes) {
         this.remember(lane.key);
         if (record.kind === 'thread') this.threadsOf(lane.key)?.add(lane.key);
         // Threads and processes are refined by the OS samples; tasks are what the tracer says.
         if (this.sampled && record.kind !== 'task') merger.track(lane.key);
       }
-      sink.accept(record);
+      sink.accept({ ...record, lanes });
       return;
     }
-    if (record.t === 'ready' && merger.tracks(record.lane))
-      this.watch({ pid: record.pid, tid: record.tid, key: record.lane });
-    if (record.t === 'exit') this.threadsOf(record.lane)?.delete(record.lane);
+    if (record.t === 'ready') {
+      // The sampler reads this thread from now on (a Python child found by the sampler first: as Python).
+      if (merger.tracks(record.lane))
+        this.watch({ pid: record.pid, tid: record.tid, key: record.lane, gil: this.spec.python.gilEnabled });
+      if (this.discovered.has(record.lane)) return;
+      // Unsampled, the CPU at ready would be the only CPU a lane reports: none is reported rather than a part.
+      if (!this.sampled) record = { ...record, cpuUs: null };
+    }
+    if (record.t === 'exit') {
+      const pid = processPid(record.lane);
+      if (pid !== null && pid !== this.child?.pid) {
+        // A child process's status: from its own last words, or from its parent's wait.
+        const own = this.pidOfConnection.get(connection.id) === pid;
+        this.childStatus(merger, pid, { code: record.code, signal: record.signal }, record.tsUs, own);
+        return;
+      }
+      this.threadsOf(record.lane)?.delete(record.lane);
+    }
+    // Unsampled, "outside any waiting call" is all the tracer knows: the thread may be waiting for the GIL.
     if (this.unsampledGil(record.lane)) {
-      // Unsampled, "outside any waiting call" is all the tracer knows: the thread may be waiting for the GIL.
-      if (record.t === 'state' && record.state === 'running') record = { ...record, detail: UNSAMPLED_RUNNING };
+      if (record.t === 'state' && record.state === 'running') record = { ...record, mayWaitForGil: true };
       if (record.t === 'ready') {
         merger.record(record);
         record = {
           t: 'state',
           lane: record.lane,
           state: 'running',
-          detail: UNSAMPLED_RUNNING,
+          detail: null,
+          mayWaitForGil: true,
           cpuUs: null,
           tsUs: record.tsUs,
         };
@@ -282,18 +370,153 @@ export class PythonSource implements RunSource {
     byPid(this.keysByPid, key)?.add(key);
   }
 
-  /** A process is gone: its lanes still open (its main thread, threads, tasks) end now. */
+  /**
+   * A process is gone: its lane ends with its status, and its lanes still open (threads still running,
+   * tasks still pending) end with it, abandoned.
+   */
   private endProcess(merger: Merger, pid: number, exit: ExitInfo, tsUs: number): void {
+    // (A process heard of before its own lane: its end waits for the lane.)
+    if (this.endedPids.has(pid) || !this.keysByPid.get(pid)?.size) return;
+    this.endedPids.add(pid);
+    // The samples last saw it before it went; what it said later it said before it ended.
+    tsUs = Math.max(tsUs, this.lastHeardUs.get(pid) ?? tsUs);
+    const waiting = this.ending.get(pid);
+    if (waiting?.timer) clearTimeout(waiting.timer);
+    this.ending.delete(pid);
     for (const key of this.keysByPid.get(pid) ?? []) {
-      merger.record({ t: 'exit', lane: key, code: exit.code, signal: exit.signal, tsUs });
+      const own = key === `p${pid}`;
+      merger.record({
+        t: 'exit',
+        lane: key,
+        code: own ? exit.code : null,
+        signal: own ? exit.signal : null,
+        abandoned: !own,
+        tsUs,
+      });
     }
   }
 
-  /** A traced child's connection closed: it exited (or exec'd). The main process is ended by its exit instead. */
+  private childEnd(pid: number): ChildEnd {
+    let end = this.ending.get(pid);
+    if (!end) {
+      end = { goneUs: null, status: null, timer: null, waiting: false, sinceUs: this.sink?.nowUs() ?? 0 };
+      this.ending.set(pid, end);
+    }
+    return end;
+  }
+
+  /** A child process was seen to go (its connection closed, or the sampler saw it go). */
+  private childGone(merger: Merger, pid: number, atUs: number): void {
+    if (pid === this.child?.pid || this.endedPids.has(pid)) return;
+    const end = this.childEnd(pid);
+    end.goneUs = Math.min(end.goneUs ?? Infinity, atUs);
+    this.maybeEndChild(merger, pid);
+  }
+
+  /** A child process's exit status became known: `own` if it said so itself, as it was about to exit. */
+  private childStatus(merger: Merger, pid: number, exit: ExitStatus, tsUs: number, own: boolean): void {
+    // (The script's own process is ended by its exit, as the engine sees it.)
+    if (pid === this.child?.pid || this.endedPids.has(pid)) return;
+    const end = this.childEnd(pid);
+    // The first status heard is kept (a parent's wait and the child's own words agree).
+    end.status ??= { ...exit, tsUs, own };
+    this.maybeEndChild(merger, pid);
+  }
+
+  /**
+   * Ends a child's lanes once it is known to be gone with its status known; a status its parent
+   * reaped says it is gone too. Gone without a status, it waits a little for its parent's wait. A
+   * traced child is never ended while its connection is open: records it sent may still be on the way.
+   */
+  private maybeEndChild(merger: Merger, pid: number): void {
+    const end = this.ending.get(pid);
+    if (!end || (this.connected.get(pid) ?? 0) > 0) return;
+    // A forked child's connection is made before the fork and known by its pid only once the child
+    // speaks: while one has not spoken yet, it may be this child's (for a while: it speaks at once).
+    if (this.unidentified() > 0 && (this.sink?.nowUs() ?? 0) - end.sinceUs < SILENT_CHILD_US) {
+      if (!end.timer) {
+        end.timer = setTimeout(() => {
+          end.timer = null;
+          this.maybeEndChild(merger, pid);
+        }, 20);
+      }
+      return;
+    }
+    const { goneUs, status } = end;
+    if (status && !status.own) {
+      this.endProcess(merger, pid, status, Math.min(goneUs ?? status.tsUs, status.tsUs));
+    } else if (status && goneUs !== null) {
+      this.endProcess(merger, pid, status, goneUs);
+    } else if (goneUs !== null && !end.waiting) {
+      end.waiting = true;
+      setTimeout(() => this.endChildAnyway(merger, pid), STATUS_WAIT_MS);
+    }
+  }
+
+  /** Connections open whose process has not said who it is yet. */
+  private unidentified(): number {
+    let identified = 0;
+    for (const open of this.connected.values()) identified += open;
+    return (this.server?.open() ?? 0) - identified;
+  }
+
+  /** Ends a child's lanes with whatever is known of its end (its status may never be known). */
+  private endChildAnyway(merger: Merger, pid: number): void {
+    const end = this.ending.get(pid);
+    if (!end) return;
+    this.endProcess(
+      merger,
+      pid,
+      end.status ?? { code: null, signal: null },
+      end.goneUs ?? end.status?.tsUs ?? this.sink?.nowUs() ?? 0,
+    );
+  }
+
+  /** The run is over: every child still on its way out ends with what is known. */
+  private endAll(merger: Merger): void {
+    for (const [pid, end] of [...this.ending]) {
+      if (end.goneUs === null && end.status === null) continue;
+      this.endChildAnyway(merger, pid);
+    }
+  }
+
+  /** A traced child's connection closed: it exited (or exec'd, which a sampled run sees go on). */
   private onClose(sink: RunSink, merger: Merger, connection: Connection): void {
     const pid = this.pidOfConnection.get(connection.id);
-    if (pid === undefined || pid === this.child?.pid) return;
-    this.endProcess(merger, pid, { code: null, signal: null }, sink.nowUs());
+    if (pid === undefined) return;
+    const left = (this.connected.get(pid) ?? 1) - 1;
+    this.connected.set(pid, left);
+    if (left > 0) return;
+    // Sampled, the sampler says when the process goes (it may live on after an exec).
+    if (this.sampled && merger.tracks(`p${pid}`) && this.watching.has(pid)) {
+      this.maybeEndChild(merger, pid);
+      return;
+    }
+    this.childGone(merger, pid, sink.nowUs());
+  }
+
+  /** A process a traced one started, found by the sampler: every child gets a lane, Python or not. */
+  private onChild(
+    sink: RunSink,
+    merger: Merger,
+    child: { pid: number; parentKey: string; command: string; atUs: number },
+  ): void {
+    const key = `p${child.pid}`;
+    if (this.keysByPid.get(child.pid)?.has(key)) return; // announced already by a tracer
+    this.discovered.add(key);
+    this.remember(key);
+    merger.track(key);
+    const tsUs = Math.min(child.atUs, sink.nowUs());
+    sink.accept({
+      t: 'spawn',
+      parent: child.parentKey,
+      kind: 'process',
+      lanes: [{ key, name: commandLaneName(child.command, child.pid), detail: child.command.slice(0, 200) }],
+      pid: child.pid,
+      tsUs,
+    });
+    merger.record({ t: 'ready', lane: key, pid: child.pid, tid: child.pid, cpuUs: null, tsUs });
+    this.watch({ pid: child.pid, tid: child.pid, key, gil: false });
   }
 
   /** Starts the sampler's thread; resolves once it is loaded and sampling (or has failed, which is reported). */
@@ -303,24 +526,7 @@ export class PythonSource implements RunSource {
     this.sampler = worker;
     let ready = (): void => {};
     const up = new Promise<void>((resolve) => (ready = resolve));
-    worker.on('message', (report: SamplerReport) => {
-      if (report.type === 'ready') ready();
-      if (report.type !== 'batch') return;
-      this.ticks = report.ticks;
-      if (process.env.KITCHEN_DEBUG_SAMPLER)
-        console.error('sampler cpu', (report.selfCpuUs / report.elapsedUs).toFixed(3), report.ticks);
-      this.sampledUs = report.elapsedUs;
-      // (Before the run starts nothing is watched: there is nothing to report.)
-      const { sink, merger } = this;
-      if (!sink || !merger) return;
-      const shift = this.samplerShiftUs;
-      const segments = report.segments.map((s) => ({ ...s, fromUs: s.fromUs - shift, toUs: s.toUs - shift }));
-      merger.os(segments);
-      for (const s of segments) {
-        if (s.os === 'cpu' && s.core !== null) sink.coreSpan(s.core, s.key, s.fromUs, s.toUs, s.cpuUs);
-      }
-      merger.advance(report.untilUs - shift - MARGIN_US);
-    });
+    worker.on('message', (report: SamplerReport) => this.onReport(report, ready));
     worker.on('error', (err) => {
       const message = `the scheduler sampler failed: ${err.message}`;
       if (this.sink) this.sink.warn(message);
@@ -336,7 +542,51 @@ export class PythonSource implements RunSource {
     return up;
   }
 
-  private watch(watch: { pid: number; tid: number; key: string }): void {
+  private onReport(report: SamplerReport, ready: () => void): void {
+    if (report.type === 'ready') {
+      ready();
+      return;
+    }
+    // (Before the run starts nothing is watched: there is nothing to report.)
+    const { sink, merger } = this;
+    if (!sink || !merger) return;
+    const shift = this.samplerShiftUs;
+    switch (report.type) {
+      case 'batch': {
+        this.ticks = report.ticks;
+        if (process.env.KITCHEN_DEBUG_SAMPLER)
+          console.error('sampler cpu', (report.selfCpuUs / report.elapsedUs).toFixed(3), report.ticks);
+        this.sampledUs = report.elapsedUs;
+        const segments = report.segments.map((s) => ({ ...s, fromUs: s.fromUs - shift, toUs: s.toUs - shift }));
+        merger.os(segments);
+        for (const s of segments) {
+          if (s.os === 'cpu' && s.core !== null) sink.coreSpan(s.core, s.key, s.fromUs, s.toUs, s.cpuUs);
+        }
+        merger.advance(report.untilUs - shift - MARGIN_US);
+        return;
+      }
+      case 'base':
+        merger.base(report.key, report.cpuUs);
+        return;
+      case 'child':
+        this.onChild(sink, merger, { ...report, atUs: report.atUs - shift });
+        return;
+      case 'gone': {
+        const pid = processPid(report.key);
+        if (pid === null) return; // a thread: it says when it ends itself, or ends with its process
+        if (report.exit) this.childStatus(merger, pid, report.exit, report.atUs - shift, false);
+        this.childGone(merger, pid, report.atUs - shift);
+        return;
+      }
+      default: {
+        const unreachable: never = report;
+        throw new Error(`unknown sampler report ${JSON.stringify(unreachable)}`);
+      }
+    }
+  }
+
+  private watch(watch: Watch): void {
+    if (watch.tid === watch.pid) this.watching.add(watch.pid);
     const command: SamplerCommand = { type: 'watch', watch };
     this.sampler?.postMessage(command);
   }

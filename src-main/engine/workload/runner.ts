@@ -1,5 +1,5 @@
 import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promises';
-import type { SpanState } from '../../protocol/events';
+import { LOOP_BUSY, type SpanState } from '../../protocol/events';
 import type { TracerRecord } from '../../protocol/tracer';
 import { sinceUs } from '../clock';
 import { launch, type Launched } from '../launch';
@@ -52,7 +52,9 @@ class LaneRunner {
    */
   ready(tsUs: number, queued: boolean): void {
     const { pid, tid } = this.ctx.ids;
-    this.ctx.reporter.send({ t: 'ready', lane: this.lane.key, pid, tid, tsUs });
+    // The thread's start-up CPU is its first lane's (the loop's other tasks share the thread).
+    const cpuUs = queued ? null : threadCpuUs();
+    this.ctx.reporter.send({ t: 'ready', lane: this.lane.key, pid, tid, cpuUs, tsUs });
     if (queued) this.enter('blocked', 'waiting for its first turn on the event loop', tsUs);
     else this.cpuAtEnter = threadCpuUs();
   }
@@ -76,6 +78,8 @@ class LaneRunner {
       lane: this.lane.key,
       soloUs: this.soloUs,
       error: error === null ? null : error.slice(0, 4000),
+      cpuUs: null,
+      printed: null,
       tsUs: this.ctx.nowUs(),
     });
     return error;
@@ -182,7 +186,7 @@ class LaneRunner {
       t: 'spawn',
       parent: this.lane.key,
       kind: laneKind(executor),
-      lanes: executor.lanes.map(({ key, name }) => ({ key, name })),
+      lanes: executor.lanes.map(({ key, name }) => ({ key, name, detail: null })),
       pid: launched.pid,
       tsUs,
     });
@@ -217,9 +221,7 @@ export async function runExecutor(init: WorkloadInit, reporter: Reporter, entry:
     entry,
     ids: osIds(),
     lockWord: new Int32Array(init.lock ?? new SharedArrayBuffer(4)),
-    lateDetail:
-      init.executor.busyDetail ??
-      (init.executor.kind === 'loop' ? 'ready; the event loop is busy' : 'ready; waiting for a CPU'),
+    lateDetail: init.executor.busyDetail ?? (init.executor.kind === 'loop' ? LOOP_BUSY : 'ready; waiting for a CPU'),
     nowUs: () => sinceUs(t0),
   };
   const runners = init.executor.lanes.map((lane) => new LaneRunner(lane, ctx));
