@@ -194,16 +194,24 @@ def process_key(pid=None):
 
 
 def thread_key():
-    """The lane of the calling OS thread: the process lane for the main thread."""
+    """The lane of the calling OS thread: the process lane for the main thread.
+
+    A threading.Thread gets its key (and its lane) as it starts (see patch_threading). A thread
+    started with _thread.start_new_thread has no Thread object: it gets a lane the first time it
+    does something the tracer sees. (threading.current_thread() would make it a _DummyThread the
+    script could see in threading.enumerate(): the main thread is told by its ident instead.)
+    """
     mine = _local.__dict__
     key = mine.get("key")
     if key is None:
         # (A forked child's thread is given its new key by the fork hook: see patch_fork.)
-        if threading.current_thread() is threading.main_thread():
-            key = process_key()
+        if _get_ident() == threading.main_thread().ident:
+            key = mine["key"] = process_key()
         else:
-            key = "p%dt%d" % (os.getpid(), threading.get_native_id())
-        mine["key"] = key
+            native = threading.get_native_id()
+            key = mine["key"] = "p%dt%d" % (os.getpid(), native)
+            spawn(process_key(), "thread", key, "thread %d (started with _thread)" % native)
+            ready(key)
     return key
 
 
@@ -506,7 +514,7 @@ def patch_threading():
 
     def bootstrap_inner(self):
         parent, spawned = getattr(self, "_kitchen_spawn", (process_key(), None))
-        key = thread_key()
+        key = _local.__dict__["key"] = "p%dt%d" % (os.getpid(), threading.get_native_id())
         name = self.name
         if _state["channel"] is not None:
             try:
@@ -909,6 +917,38 @@ def _is_python(program):
     return "python" in name or program == sys.executable
 
 
+def _traces_itself(program, words, env):
+    """Whether a child will load the tracer and speak for itself: Python, started with the
+    engine's environment, without an option that skips it (-I, -E, -S)."""
+    if not _is_python(program):
+        return False
+    if env is not None and "KITCHEN_TRACE_SOCKET" not in env:
+        return False
+    takes_value = False
+    for word in words[1:]:
+        if takes_value:
+            takes_value = False
+            continue
+        if not word.startswith("-") or word == "-" or word.startswith("--"):
+            break
+        letters = word[1:]
+        for j, letter in enumerate(letters):
+            if letter in "IES":
+                return False
+            if letter in "cm":
+                return True  # the rest is code, or a module and its arguments
+            if letter in "XW":
+                takes_value = j == len(letters) - 1  # -X dev, but -Xdev
+                break
+    return True
+
+
+def _command_name(words, pid):
+    """A lane name for a child: its program and arguments, shortened, and its pid (as the engine names them)."""
+    text = " ".join([os.path.basename(words[0])] + words[1:]) if words else "process"
+    return "%s (pid %d)" % (text if len(text) <= 60 else text[:59] + "\u2026", pid)
+
+
 def patch_subprocess(subprocess):
     original_popen_init = subprocess.Popen.__init__
 
@@ -922,17 +962,17 @@ def patch_subprocess(subprocess):
         try:
             argv = [args] if isinstance(args, (str, bytes, os.PathLike)) else list(args)
             words = [os.fsdecode(a) if isinstance(a, (bytes, os.PathLike)) else str(a) for a in argv]
-            if len(words) == 1 and kwargs.get("shell"):
-                words = ["sh", "-c", words[0]]
-            command = " ".join(words)
-            program = kwargs.get("executable") or (words[0].split()[0] if words and words[0] else "")
+            if len(words) == 1 and (kwargs.get("shell") or not isinstance(args, (list, tuple))):
+                words = ["sh", "-c", words[0]] if kwargs.get("shell") else words[0].split()
+            program = kwargs.get("executable") or (words[0] if words else "process")
             program = os.fsdecode(program) if isinstance(program, (bytes, os.PathLike)) else str(program)
+            itself = _traces_itself(program, words, kwargs.get("env"))
         except Exception:  # noqa: BLE001 - a name is not worth failing the script for
-            command = program = "process"
+            words, itself = ["process"], False
         key = process_key(self.pid)
-        spawn(current_key(), "process", key, "%s (pid %d)" % (os.path.basename(program), self.pid), self.pid, ts, command)
-        # A Python child says when its start-up is over itself; any other program runs from its start.
-        if not _is_python(program):
+        spawn(current_key(), "process", key, _command_name(words, self.pid), self.pid, ts, " ".join(words))
+        # A traced Python child says when its start-up is over itself; anything else runs from its start.
+        if not itself:
             ready(key, ts, self.pid, self.pid, "null")
 
     subprocess.Popen.__init__ = _like(popen_init, original_popen_init)

@@ -54,11 +54,29 @@ function printer(console: boolean): (event: EngineEvent) => void {
   };
 }
 
+/** Writes a file the user asked for; a failure is said in one line. Returns the path written, or null. */
+function save(file: string, what: string, contents: () => string): string | null {
+  const path = resolve(file);
+  try {
+    writeFileSync(path, contents());
+    return path;
+  } catch (err) {
+    process.stderr.write(`kitchen: the ${what} could not be written to ${path}: ${(err as Error).message}\n`);
+    return null;
+  }
+}
+
 /** Waits for the run (SIGINT stops it), prints the summary, writes the trace. */
+/** Where a command writes what it recorded: a Chrome trace, and the engine's own events. */
+interface Outputs {
+  readonly out?: string;
+  readonly events?: string;
+}
+
 async function finish(
   kitchen: Engine,
   run: Run,
-  out: string | undefined,
+  outputs: Outputs,
   report: NodeJS.WriteStream,
 ): Promise<{ interrupted: boolean }> {
   let interrupted = false;
@@ -78,15 +96,8 @@ async function finish(
   const name = run.scenario.id === 'script' ? run.scenario.title : run.scenario.id;
   // The trace first: whatever goes wrong in printing the summary, the run's record is kept.
   let written: string | null = null;
-  if (out) {
-    const path = resolve(out);
-    try {
-      writeFileSync(path, kitchen.exportTrace(run.runId).json);
-      written = path;
-    } catch (err) {
-      process.stderr.write(`kitchen: the trace could not be written to ${path}: ${(err as Error).message}\n`);
-    }
-  }
+  if (outputs.out) written = save(outputs.out, 'trace', () => kitchen.exportTrace(run.runId).json);
+  if (outputs.events) save(outputs.events, 'events', () => run.events.map((e) => JSON.stringify(e)).join('\n') + '\n');
   try {
     report.write(`\n${formatSummary(name, reason, message, summary)}\n`);
   } catch (err) {
@@ -96,15 +107,12 @@ async function finish(
   return { interrupted };
 }
 
-async function runCommand(
-  scenarioId: string,
-  options: { param: Record<string, number>; out?: string },
-): Promise<number> {
+async function runCommand(scenarioId: string, options: { param: Record<string, number> } & Outputs): Promise<number> {
   const kitchen = engine();
   const print = printer(true);
   kitchen.onBatch((batch) => batch.events.forEach(print));
   const run = await kitchen.start(scenarioId, options.param);
-  const { interrupted } = await finish(kitchen, run, options.out, process.stdout);
+  const { interrupted } = await finish(kitchen, run, options, process.stdout);
   if (interrupted) return EXIT.interrupted;
   const ended = run.events.findLast((e) => e.type === 'run-ended');
   return ended?.type === 'run-ended' && ended.reason === 'completed' ? EXIT.ok : EXIT.failed;
@@ -115,7 +123,7 @@ async function runCommand(
  * script's own stdout and stderr pass straight through; the summary goes to
  * stderr; the exit code is the script's.
  */
-async function traceCommand(command: string[], options: { out?: string }): Promise<number> {
+async function traceCommand(command: string[], options: Outputs): Promise<number> {
   const [python, ...rest] = command;
   const { flags, script, args } = splitPythonCommand(rest);
   const kitchen = engine();
@@ -128,7 +136,7 @@ async function traceCommand(command: string[], options: { out?: string }): Promi
     passthrough: true,
   });
   // The script's own stdout is passed through: the summary goes to stderr.
-  const { interrupted } = await finish(kitchen, run, options.out, process.stderr);
+  const { interrupted } = await finish(kitchen, run, options, process.stderr);
   if (interrupted) return EXIT.interrupted;
   // The script's own exit status, as a shell gives it: its code, or 128 + the signal that ended it.
   const exit = run.exitStatus();
@@ -160,7 +168,8 @@ function program(): Program {
     .argument('<scenario>', 'a scenario id (see `kitchen scenarios`)')
     .option('-p, --param <key=value>', 'set a parameter (repeatable)', parseParam, {})
     .option('-o, --out <file>', 'write a Chrome Trace Event JSON file')
-    .action(async (scenarioId: string, options: { param: Record<string, number>; out?: string }) => {
+    .option('--events <file>', "write the engine's events, one JSON object a line")
+    .action(async (scenarioId: string, options: { param: Record<string, number> } & Outputs) => {
       process.exitCode = await runCommand(scenarioId, options);
     });
   cli
@@ -168,8 +177,9 @@ function program(): Program {
     .description('trace a Python script: kitchen trace [--out trace.json] -- python3 script.py [args]')
     .argument('<command...>', 'the interpreter, its options, the script and its arguments')
     .option('-o, --out <file>', 'write a Chrome Trace Event JSON file')
+    .option('--events <file>', "write the engine's events, one JSON object a line")
     .passThroughOptions()
-    .action(async (command: string[], options: { out?: string }) => {
+    .action(async (command: string[], options: Outputs) => {
       process.exitCode = await traceCommand(command, options);
     });
   return cli;

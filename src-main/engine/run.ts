@@ -83,6 +83,8 @@ export const MAX_LANES = 20_000;
 interface LaneState {
   readonly laneId: LaneId;
   readonly kind: LaneKind;
+  /** The lane that started it, or null for one the run started itself. */
+  readonly parent: LaneId | null;
   name: string;
   pid: number | null;
   lastUs: number;
@@ -163,6 +165,7 @@ export class Run implements RunSink {
       platform: process.platform,
       runtime: source.runtime,
       sampled: source.sampled,
+      gil: source.python?.gil ?? null,
       t0MonoNs: this.t0Ns.toString(),
     });
     source.start(this).then(
@@ -209,6 +212,7 @@ export class Run implements RunSink {
     const lane: LaneState = {
       laneId: this.lanes.size as LaneId,
       kind: record.kind,
+      parent: parent?.laneId ?? null,
       name,
       pid: record.pid ?? parent?.pid ?? (record.kind === 'process' ? null : process.pid),
       lastUs: tsUs,
@@ -458,10 +462,14 @@ export class Run implements RunSink {
     for (const event of this.events) {
       if (event.type !== 'lane-ended') continue;
       const o = event.outcome;
-      const name = this.byId[event.laneId]?.name ?? 'a lane';
+      const lane = this.byId[event.laneId];
+      const name = lane?.name ?? 'a lane';
       if (o.kind === 'error') return { reason: 'failed', message: `${name} failed: ${o.message.split('\n')[0]}` };
-      // A null code is one nobody learned (the process was not reaped by a traced parent), not a failure.
-      if (o.kind === 'exited' && ((o.code !== null && o.code !== 0) || o.signal !== null)) {
+      // A null code is one nobody learned (the process was not reaped by a traced parent), not a failure;
+      // a child's exit status is the program's own business (grep exits 1 when nothing matched): only a
+      // lane the run started itself fails the run by its exit status.
+      const exitedBadly = o.kind === 'exited' && ((o.code !== null && o.code !== 0) || o.signal !== null);
+      if (exitedBadly && lane?.parent === null) {
         const how = o.signal === null ? `code ${o.code}` : describeSignal(o.signal);
         return { reason: 'failed', message: `${name} exited with ${how}` };
       }

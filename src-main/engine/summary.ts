@@ -234,6 +234,9 @@ function knownSum(cpu: readonly (number | null | undefined)[]): number | null {
 const zeroStates = (): Record<SpanState, number> =>
   Object.fromEntries(SPAN_STATES.map((s) => [s, 0])) as Record<SpanState, number>;
 
+/** A task held back by its loop for less than this, in all, was only waiting its turn. */
+const HELD_BACK_US = 1000;
+
 /** What a summary needs besides the timeline. */
 export interface SummaryContext {
   readonly cores: number;
@@ -365,10 +368,9 @@ function evidenceOf(
   }
   const taskIds = new Set(timeline.lanes.filter((l) => l.info.kind === 'task').map((l) => l.info.laneId));
   let blockingUs = 0;
-  let heldBackUs = 0;
-  const heldBack = new Set<LaneId>();
   let blocker: string | null = null;
   let longest = 0;
+  const heldBy = new Map<LaneId, number>();
   for (const span of timeline.spans) {
     if (!taskIds.has(span.laneId)) continue;
     const length = span.endUs - span.startUs;
@@ -379,16 +381,19 @@ function evidenceOf(
         blocker = span.detail;
       }
     } else if (span.state === 'blocked' && span.detail === LOOP_BUSY) {
-      heldBackUs += length;
-      heldBack.add(span.laneId);
+      heldBy.set(span.laneId, (heldBy.get(span.laneId) ?? 0) + length);
     }
   }
+  // A task waits a moment for its first turn whatever the loop does: held back counts from a millisecond.
+  const held = [...heldBy.values()].filter((us) => us >= HELD_BACK_US);
+  const heldBackUs = held.reduce((t, us) => t + us, 0);
   return {
     summary,
     python,
     failure: firstFailure(timeline),
-    workers: { stateUs, waitedUs: stateUs.waiting + stateUs.blocked, spanUs },
-    loop: { blockingUs, blocker, heldBackUs, heldBack: heldBack.size },
+    // Waiting on I/O and timers only: a task held back by its busy loop, or a thread by a lock, is not.
+    workers: { stateUs, waitedUs: stateUs.waiting, spanUs },
+    loop: { blockingUs, blocker, heldBackUs, heldBack: held.length },
   };
 }
 

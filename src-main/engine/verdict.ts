@@ -12,7 +12,7 @@ export interface Evidence {
   readonly failure: string | null;
   /**
    * Time the workers (the lanes something in the run started) spent in each state, summed; how much of
-   * it they waited; and the time from the first one ready to the last one's end.
+   * it they waited on I/O or timers (`waiting`); and the time from the first one ready to the last one's end.
    */
   readonly workers: {
     readonly stateUs: Readonly<Record<SpanState, number>>;
@@ -36,12 +36,14 @@ export interface Evidence {
 export const CPU_BOUND_SHARE = 0.6;
 /** The GIL is to blame when the CPU-bound threads waited for it this share of the time they wanted a core. */
 export const GIL_WAIT_SHARE = 0.25;
-/** Workers are I/O-bound when they waited (on I/O, timers, locks, joins) this share of their time. */
+/** Workers are I/O-bound when they waited (on I/O, timers, sleeps) this share of their time. */
 export const WAITING_SHARE = 0.5;
 /** Waits overlapped when they add up to this much more than the time the workers were alive together. */
 export const OVERLAP_FACTOR = 1.2;
 /** Processes ran in parallel when they kept more than this many cores busy on average. */
 export const PARALLEL_CORES = 1.3;
+/** A run that failed with one lane after running less than this (µs, past its start-up) did no work. */
+export const FAILED_EARLY_US = 50_000;
 /** A held-up loop is worth a verdict when a task held it, and others were held back, this long (µs). */
 export const LOOP_BLOCKED_US = 10_000;
 
@@ -64,15 +66,17 @@ function aliveUs(e: Evidence): number {
 }
 
 /**
- * A run that failed with only its own lane (a SyntaxError, an import that failed, a crash at once)
- * never started anything concurrent: there is nothing to judge, and no verdict says otherwise.
+ * A run that failed with only its own lane, having run for next to nothing past its start-up (a
+ * SyntaxError, an import that failed, a crash at once), did no work to judge: no verdict says otherwise.
  */
 function failedBeforeWork(e: Evidence): Verdict | null {
-  if (e.failure === null || e.summary.lanes.length > 1) return null;
+  const [only, ...others] = e.summary.lanes;
+  if (e.failure === null || !only || others.length > 0) return null;
+  if (only.stateUs.running + only.stateUs.blocking >= FAILED_EARLY_US) return null;
   return {
     rule: 'failed-before-work',
-    sentence: `The run failed (${e.failure}) before it started any thread, process or task: there is no concurrency or parallelism to judge.`,
-    short: 'failed: nothing to judge',
+    sentence: `The run failed (${e.failure}) before it did any work: there is no concurrency or parallelism to judge.`,
+    short: 'failed before any work',
   };
 }
 
@@ -97,7 +101,7 @@ function gilSerialised(e: Evidence): Verdict | null {
 }
 
 /**
- * Workers that mostly waited (on I/O, timers, locks) and whose waits add up to more than the time they
+ * Workers that mostly waited (on I/O, timers, sleeps) and whose waits add up to more than the time they
  * were alive together: their waits overlapped. Concurrency paid off without any parallelism.
  */
 function ioOverlapped(e: Evidence): Verdict | null {
@@ -111,7 +115,7 @@ function ioOverlapped(e: Evidence): Verdict | null {
   if (within <= 0 || waited < OVERLAP_FACTOR * within) return null;
   return {
     rule: 'io-overlapped',
-    sentence: `${workersNoun(e.summary)} spent ${percent(waited / alive)} of their time waiting (I/O, timers, other lanes), and their waits overlapped: ${seconds(waited)} of waiting fit in ${seconds(within)}. Concurrency paid off without parallelism.`,
+    sentence: `${workersNoun(e.summary)} spent ${percent(waited / alive)} of their time waiting (on I/O, timers, sleeps), and their waits overlapped: ${seconds(waited)} of waiting fit in ${seconds(within)}. Concurrency paid off without parallelism.`,
     short: `${workersNoun(e.summary)}: overlapped their waits`,
   };
 }

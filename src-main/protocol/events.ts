@@ -166,6 +166,8 @@ export type EngineEvent =
       readonly runtime: 'node' | 'python';
       /** Whether thread states are refined by sampling the OS scheduler (Linux /proc). */
       readonly sampled: boolean;
+      /** For Python runs, whether the interpreter has a GIL (false when free-threaded); null for Node. */
+      readonly gil: boolean | null;
       /** The run's zero on the monotonic clock, in nanoseconds (a decimal string). */
       readonly t0MonoNs: string;
     }

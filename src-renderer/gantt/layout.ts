@@ -14,6 +14,8 @@ export interface GroupRows {
   readonly lanes: readonly LaneRow[];
   /** Row top by lane index, for the draw loop (NaN for lanes not shown). */
   readonly topByLane: Float64Array;
+  /** Lanes past the rows drawn (see MAX_DRAWN_LANES), and where the row that says so sits. */
+  readonly hidden: { readonly count: number; readonly topPx: number } | null;
   /** The cores view under the lanes (sampled runs), or null. */
   readonly cores: { readonly headerTopPx: number; readonly rows: readonly { core: number; topPx: number }[] } | null;
 }
@@ -31,13 +33,22 @@ export interface RowMetrics {
 }
 
 /**
+ * Rows drawn a run: a canvas has a largest size (Chromium's is 32,767 px a side), and a row a lane
+ * does not scale to thousands. The lanes past these are in the summary and the saved trace, and a
+ * row under the last one drawn says how many there are.
+ */
+export const MAX_DRAWN_LANES = 300;
+
+/**
  * Stacks groups top to bottom: each a header row, one row per lane in the
- * order the lanes were spawned, and with `cores` (for runs that sampled the OS) a row per CPU core.
+ * order the lanes were spawned (up to `maxLanes`, then a row that says how
+ * many more there are), and with `cores` (for runs that sampled the OS) a row per CPU core.
  */
 export function layoutRows(
   groups: readonly { model: RunModel; title: string }[],
   { rowPx, headerPx }: RowMetrics,
   cores = false,
+  maxLanes = MAX_DRAWN_LANES,
 ): RowLayout {
   let y = 0;
   const out: GroupRows[] = [];
@@ -46,9 +57,15 @@ export function layoutRows(
     y += headerPx;
     const topByLane = new Float64Array(model.lanes.length).fill(NaN);
     const lanes: LaneRow[] = [];
-    for (const lane of model.inSpawnOrder()) {
+    const ordered = model.inSpawnOrder();
+    for (const lane of ordered.slice(0, maxLanes)) {
       lanes.push({ laneIndex: lane.info.laneId, topPx: y });
       topByLane[lane.info.laneId] = y;
+      y += rowPx;
+    }
+    let hidden: GroupRows['hidden'] = null;
+    if (ordered.length > maxLanes) {
+      hidden = { count: ordered.length - maxLanes, topPx: y };
       y += rowPx;
     }
     let coreView: GroupRows['cores'] = null;
@@ -62,7 +79,7 @@ export function layoutRows(
       });
       coreView = { headerTopPx: coresHeaderTopPx, rows };
     }
-    out.push({ model, title, headerTopPx, lanes, topByLane, cores: coreView });
+    out.push({ model, title, headerTopPx, lanes, topByLane, hidden, cores: coreView });
   }
   return { groups: out, heightPx: y };
 }

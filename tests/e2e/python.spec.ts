@@ -5,7 +5,7 @@ import { expect, test } from './fixtures';
 const summary = (page: Page) => page.getByRole('region', { name: 'Summary' });
 const timeline = (page: Page) => page.getByRole('region', { name: 'Timeline' });
 
-test('the GIL lesson: the summary says the GIL serialised the threads, and the cores view opens', async ({
+test('the GIL lesson: the summary says the GIL ran the threads one at a time, and the cores view opens', async ({
   page,
   kitchen,
 }, testInfo) => {
@@ -16,7 +16,7 @@ test('the GIL lesson: the summary says the GIL serialised the threads, and the c
   // A double click starts one run: while the engine gets it ready the button waits ("Starting…").
   await page.getByRole('button', { name: 'Run', exact: true }).dblclick();
   await expect(timeline(page).getByText('Worker-1', { exact: true })).toBeVisible();
-  await expect(summary(page)).toContainText('the GIL serialised them', { timeout: 30_000 });
+  await expect(summary(page)).toContainText('the GIL let one run Python at a time', { timeout: 30_000 });
   await expect(page.getByRole('alert')).toHaveCount(0);
   await expect(summary(page)).toContainText(/sampled at \d+ Hz/);
   await page.getByRole('button', { name: 'CPU cores' }).click();

@@ -134,6 +134,7 @@ describe('summarize', () => {
       platform: 'linux',
       runtime: 'node',
       sampled: false,
+      gil: null,
       t0MonoNs: '1',
     },
     { type: 'lane-added', lane: lane(0, 'Cook', 0) },

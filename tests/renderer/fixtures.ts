@@ -30,6 +30,7 @@ export function modelOf(events: readonly EngineEvent[], scenarioId = 'chef-concu
       platform: 'linux',
       runtime: 'node',
       sampled: false,
+      gil: null,
       t0MonoNs: '0',
     },
     2,

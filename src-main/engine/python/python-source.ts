@@ -131,6 +131,9 @@ export class PythonSource implements RunSource {
   private readonly ending = new Map<number, ChildEnd>();
   /** Processes whose lanes have been ended. */
   private readonly endedPids = new Set<number>();
+  /** Thread lanes that have ended, and those the sampler saw go that have not said so yet. */
+  private readonly threadsEnded = new Set<string>();
+  private readonly threadsGone = new Map<string, number>();
   /** Processes whose main thread the sampler reads (it says when they go). */
   private readonly watching = new Set<number>();
   /** The latest stamp each traced process sent: it was still there then, whatever the samples say. */
@@ -330,6 +333,7 @@ export class PythonSource implements RunSource {
         return;
       }
       this.threadsOf(record.lane)?.delete(record.lane);
+      this.threadsEnded.add(record.lane);
     }
     // Unsampled, "outside any waiting call" is all the tracer knows: the thread may be waiting for the GIL.
     if (this.unsampledGil(record.lane)) {
@@ -453,6 +457,27 @@ export class PythonSource implements RunSource {
     }
   }
 
+  /**
+   * A thread the sampler saw go. A threading.Thread says when it ends itself (its records may still be
+   * on their way: it gets a moment); one started with _thread does not, and ends here.
+   */
+  private threadGone(merger: Merger, key: string, atUs: number): void {
+    this.threadsGone.set(key, atUs);
+    setTimeout(() => this.endThread(merger, key), STATUS_WAIT_MS);
+  }
+
+  private endThread(merger: Merger, key: string): void {
+    const atUs = this.threadsGone.get(key);
+    this.threadsGone.delete(key);
+    if (atUs === undefined || this.threadsEnded.has(key)) return;
+    // Gone with its process: the process's end says what became of it (abandoned, if it was still going).
+    const pid = Number(KEY.exec(key)?.[1]);
+    if (this.endedPids.has(pid)) return;
+    this.threadsEnded.add(key);
+    this.threadsOf(key)?.delete(key);
+    merger.record({ t: 'exit', lane: key, code: null, signal: null, tsUs: atUs });
+  }
+
   /** Connections open whose process has not said who it is yet. */
   private unidentified(): number {
     let identified = 0;
@@ -474,6 +499,7 @@ export class PythonSource implements RunSource {
 
   /** The run is over: every child still on its way out ends with what is known. */
   private endAll(merger: Merger): void {
+    for (const key of [...this.threadsGone.keys()]) this.endThread(merger, key);
     for (const [pid, end] of [...this.ending]) {
       if (end.goneUs === null && end.status === null) continue;
       this.endChildAnyway(merger, pid);
@@ -573,7 +599,10 @@ export class PythonSource implements RunSource {
         return;
       case 'gone': {
         const pid = processPid(report.key);
-        if (pid === null) return; // a thread: it says when it ends itself, or ends with its process
+        if (pid === null) {
+          this.threadGone(merger, report.key, report.atUs - shift);
+          return;
+        }
         if (report.exit) this.childStatus(merger, pid, report.exit, report.atUs - shift, false);
         this.childGone(merger, pid, report.atUs - shift);
         return;
