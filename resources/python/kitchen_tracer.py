@@ -40,6 +40,9 @@ _write = os.write
 
 # Texts are cut so no record gets long; the engine refuses longer ones anyway.
 MAX_TEXT = 2000
+# Records held back (Channel.defer) go out at this size, or this old (well inside the engine's 20 ms margin).
+HOLD_BYTES = 16384
+HOLD_NS = 5_000_000
 
 
 class Channel:
@@ -54,8 +57,9 @@ class Channel:
         self.t0_ns = t0_ns
         self.lock = _thread.allocate_lock()
         self.broken = False
-        # Records held back to go out with the next write (see defer).
+        # Records held back to go out with the next write (see defer), and since when.
         self.held = ""
+        self.held_since = 0
         self._pipe = None
         self.fd = None
         if sys.platform == "win32":
@@ -81,9 +85,18 @@ class Channel:
         self.held = ""
 
     def defer(self, lines):
-        """Keeps whole JSON lines to go out with the next write: an asyncio task's slice costs one system call."""
+        """Keeps whole JSON lines to go out with a later write: a busy event loop's steps go out together.
+
+        They go out with the next record written at once (any wait, print, or thread's start or end
+        is), or once they are HOLD_BYTES long or HOLD_NS old, so the engine hears of them soon.
+        """
         with self.lock:
+            if not self.held:
+                self.held_since = _ns()
             self.held += lines
+            if len(self.held) < HOLD_BYTES and _ns() - self.held_since < HOLD_NS:
+                return
+        self.write("")
 
     def write(self, lines):
         """Sends whole JSON lines (after any held back) as one write."""
@@ -93,6 +106,8 @@ class Channel:
             if self.held:
                 lines = self.held + lines
                 self.held = ""
+            if not lines:
+                return
             # A lone surrogate (a thread named from undecodable bytes) must not raise inside the script.
             data = lines.encode("utf-8", "replace")
             try:
@@ -1221,6 +1236,7 @@ def patch_fork():
 # A task that waits this long after it could go on was held back by the event loop (µs).
 LOOP_BUSY_US = 1000
 LOOP_BUSY = "ready; the event loop is busy"
+_LOOP_BUSY_JSON = quote(LOOP_BUSY)
 
 
 def patch_asyncio(base_events):
@@ -1231,22 +1247,26 @@ def patch_asyncio(base_events):
     the moment its wake-up is scheduled, or, when a timer fires late because
     the loop was busy, from the moment the timer was due: the stretch until
     the loop runs it is `blocked`, held back by the busy loop.
+
+    A busy loop runs a step in a few microseconds: the hooks below are on
+    that path, so they test a type before anything else, and a step's records
+    are held back and sent with others (see Channel.defer).
     """
     import asyncio
     import weakref
-    from asyncio import events
+    from asyncio import events, tasks
 
-    # Each traced task's [lane key, name last reported, ready since (µs) or None]: weak, so a task is
-    # freed (and Python's "destroyed but pending" warning still shows) as it would be untraced.
-    traced = weakref.WeakKeyDictionary()
+    task_types = tuple({tasks.Task, getattr(tasks, "_PyTask", tasks.Task), getattr(tasks, "_CTask", tasks.Task)})
+    # Each traced task's [lane key, name last reported, ready since (µs) or None], by a weak reference
+    # to it: a task is freed (and Python's "destroyed but pending" warning still shows) as untraced.
+    traced = {}
+    ref = weakref.ref
+
+    def forget(r):
+        traced.pop(r, None)
+
     # While a late timer's callback runs: when it was due, on the run's clock.
     late = [None]
-
-    def lane_of(obj):
-        try:
-            return traced.get(obj)
-        except TypeError:  # not weakly referable (not a task)
-            return None
 
     def awaiting(task):
         """What a suspended task waits on, e.g. "await sleep()"."""
@@ -1272,6 +1292,7 @@ def patch_asyncio(base_events):
         task = original_create_task(self, coro, *args, **kwargs)
         if (
             _state["channel"] is None
+            or not isinstance(task, task_types)
             or not asyncio.iscoroutine(coro)
             # asyncio.run's own clean-up tasks are not the program's.
             or getattr(coro, "__qualname__", "").startswith("BaseEventLoop.")
@@ -1281,13 +1302,12 @@ def patch_asyncio(base_events):
         key = "p%da%d" % (os.getpid(), _state["next_task"])
         ts = now_us()
         name = task.get_name()
-        traced[task] = [key, name, None]
         spawn(current_key(), "task", key, name, None, ts, "coroutine %s()" % getattr(coro, "__qualname__", "?"))
         ready(key, ts, cpu="null")
         if task.done():  # an eager task (3.12+) may finish inside create_task
             done(key, outcome(task))
-            del traced[task]
         else:
+            traced[ref(task, forget)] = [key, name, None]
             # Ready to take its first step as soon as the loop gets to it.
             state(key, "blocked", LOOP_BUSY, ts)
         return task
@@ -1299,8 +1319,8 @@ def patch_asyncio(base_events):
     def _call_soon(self, callback, args, context):
         handle = original_call_soon(self, callback, args, context)
         owner = getattr(callback, "__self__", None)
-        if owner is not None and traced:
-            lane = lane_of(owner)
+        if isinstance(owner, task_types):
+            lane = traced.get(ref(owner))
             if lane is not None and lane[2] is None:
                 lane[2] = late[0] if late[0] is not None else now_us()
         return handle
@@ -1311,40 +1331,42 @@ def patch_asyncio(base_events):
 
     def _run(self):
         owner = getattr(self._callback, "__self__", None)
-        lane = lane_of(owner) if owner is not None and traced else None
-        if lane is None:
-            when = getattr(self, "_when", None)
-            if when is None or _state["channel"] is None:
-                return original_run(self)
-            # A timer: callbacks it schedules (a sleeping task's wake-up) were due when it was.
-            overdue = self._loop.time() - when
-            if overdue * 1e6 < LOOP_BUSY_US:
-                return original_run(self)
-            late[0] = now_us() - overdue * 1e6
-            try:
-                return original_run(self)
-            except BaseException as err:
-                _hide(err)
-                raise
-            finally:
-                late[0] = None
-        return _step(self, owner, lane)
+        if isinstance(owner, task_types):
+            lane = traced.get(ref(owner))
+            if lane is not None:
+                return _step(self, owner, lane)
+        when = getattr(self, "_when", None)
+        if when is None or _state["channel"] is None:
+            return original_run(self)
+        # A timer: callbacks it schedules (a sleeping task's wake-up) were due when it was.
+        overdue = self._loop.time() - when
+        if overdue * 1e6 < LOOP_BUSY_US:
+            return original_run(self)
+        late[0] = now_us() - overdue * 1e6
+        try:
+            return original_run(self)
+        except BaseException as err:
+            _hide(err)
+            raise
+        finally:
+            late[0] = None
 
     def _step(handle, task, lane):
-        key = lane[0]
         ch = _state["channel"]
         if ch is None:  # a forked child that could not be traced
             return original_run(handle)
+        key = lane[0]
         ts = (_ns() - ch.t0_ns) / 1000
         text = ""
         name = task.get_name()
         if name != lane[1]:
             lane[1] = name
-            text += _NAME % (key, quote(name[:120]), ts)
+            text = _NAME % (key, quote(name[:120]), ts)
         since = lane[2]
-        lane[2] = None
-        if since is not None and ts - since >= LOOP_BUSY_US:
-            text += _STATE % (key, "blocked", quote(LOOP_BUSY), since)
+        if since is not None:
+            lane[2] = None
+            if ts - since >= LOOP_BUSY_US:
+                text += _STATE % (key, "blocked", _LOOP_BUSY_JSON, since)
         ch.defer(text + _STATE % (key, "running", "null", ts))
         mine = _local.__dict__
         previous = mine.get("task_key")
@@ -1358,17 +1380,16 @@ def patch_asyncio(base_events):
             mine["task_key"] = previous
             ts = (_ns() - ch.t0_ns) / 1000
             name = task.get_name()
+            text = ""
             if name != lane[1]:
                 lane[1] = name
-                ch.defer(_NAME % (key, quote(name[:120]), ts))
+                text = _NAME % (key, quote(name[:120]), ts)
             if task.done():
-                try:
-                    del traced[task]
-                except KeyError:
-                    pass
+                traced.pop(ref(task), None)
+                ch.defer(text)
                 done(key, outcome(task))
             else:
-                ch.write(_STATE % (key, "waiting", quote(awaiting(task)), ts))
+                ch.defer(text + _STATE % (key, "waiting", quote(awaiting(task)), ts))
 
     events.Handle._run = _like(_run, original_run)
 
