@@ -20,9 +20,11 @@ const REPEAT = Number(process.env.BENCH_REPEAT ?? 5);
 // where a traced run of the multiprocessing lesson spends its extra time, step by step.
 // BENCH_ONLY=instructions counts the instructions the Python scripts execute, untraced and traced
 // (Valgrind's cachegrind: the same count every run, whatever else the machine is doing).
+// BENCH_ONLY=gil measures only how much CPU-bound threads under the GIL are drawn running at once.
 const ONLY = process.env.BENCH_ONLY ?? null;
-if (ONLY !== null && !['overhead', 'phases', 'instructions'].includes(ONLY))
-  throw new Error(`BENCH_ONLY: expected "overhead", "phases" or "instructions", not ${JSON.stringify(ONLY)}`);
+const MODES = ['overhead', 'phases', 'instructions', 'gil'];
+if (ONLY !== null && !MODES.includes(ONLY))
+  throw new Error(`BENCH_ONLY: expected one of ${MODES.join(', ')}, not ${JSON.stringify(ONLY)}`);
 const PY_TURNS = Number(process.env.BENCH_PY_TURNS ?? Math.max(REPEAT, 21));
 
 /** @param {number[]} xs */
@@ -108,7 +110,50 @@ function chromiumTicks() {
 /** @param {[number, number][]} spans */
 const busy = (spans) => spans.reduce((t, [s, e]) => t + e - s, 0);
 
+/**
+ * Time during which at least `k` of the intervals are open.
+ * @param {[number, number][]} intervals
+ * @param {number} k
+ */
+function atLeast(intervals, k) {
+  const edges = intervals.flatMap(([s, e]) => [/** @type {[number, number]} */ ([s, 1]), [e, -1]]);
+  edges.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  let open = 0;
+  let since = 0;
+  let total = 0;
+  for (const [t, d] of edges) {
+    if (open < k && open + d >= k) since = t;
+    if (open >= k && open + d < k) total += t - since;
+    open += d;
+  }
+  return total;
+}
+
+/**
+ * CPU-bound threads under the GIL: the share of the time any of them is drawn running during which two
+ * or more are (at most one holds the GIL at any instant; what shows is the sampler's resolution).
+ * @param {number} workers
+ */
+function gilOverlap(workers) {
+  const shares = Array.from({ length: Math.max(REPEAT, 6) }, () => {
+    const t = trace('py-threads-cpu', { workers, work: 2500 });
+    const names = new Map(
+      t.traceEvents.filter((e) => e.ph === 'M' && e.name === 'thread_name').map((e) => [e.tid, e.args.name]),
+    );
+    const running = t.traceEvents
+      .filter((e) => e.ph === 'X' && e.args.state === 'running' && /^Worker-/.test(names.get(e.tid) ?? ''))
+      .map((e) => /** @type {[number, number]} */ ([e.ts, e.ts + e.dur]));
+    return (100 * atLeast(running, 2)) / atLeast(running, 1);
+  });
+  const sorted = [...shares].sort((a, b) => a - b);
+  return [
+    `py-threads-cpu (${workers} workers): drawn running at once`,
+    `median ${median(shares).toFixed(1)}% of the time any ran (${sorted[0].toFixed(1)}–${sorted.at(-1)?.toFixed(1)}% over ${shares.length} runs)`,
+  ];
+}
+
 const rows = [];
+if (ONLY === null || ONLY === 'gil') for (const workers of [2, 4]) rows.push(gilOverlap(workers));
 
 if (ONLY === null) {
   // 1. The chef pair: how much of the cooks' running time overlaps, and what the OS measured.

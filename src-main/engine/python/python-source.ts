@@ -253,6 +253,9 @@ export class PythonSource implements RunSource {
       sink.warn('the script exited but some of its processes were still running: they were ended');
       await killProcessTree(child.pid, 300);
       await delay(50);
+      // Ended by the engine, as the warning says: how each one ended is not known.
+      const atUs = sink.nowUs();
+      for (const pid of this.childrenRunning()) this.childGone(merger, pid, atUs);
     }
     await this.finishSampling();
     this.endAll(merger);
@@ -261,14 +264,19 @@ export class PythonSource implements RunSource {
     await server.close();
   }
 
-  /** Whether any process of the script's is still running: a traced one connected, or one the sampler found. */
+  /** Whether any process of the script's is still running: a traced one connected, or any other not seen to go. */
   private childrenLeft(server: RecordServer): boolean {
-    if (server.open() > 0) return true;
-    for (const key of this.discovered) {
-      const pid = processPid(key);
-      if (pid !== null && !this.endedPids.has(pid) && this.ending.get(pid)?.goneUs == null) return true;
+    return server.open() > 0 || this.childrenRunning().length > 0;
+  }
+
+  /** The child processes with a lane that have not been seen to go. */
+  private childrenRunning(): number[] {
+    const pids: number[] = [];
+    for (const [pid, keys] of this.keysByPid) {
+      if (pid === this.child?.pid || !keys.has(`p${pid}`) || this.endedPids.has(pid)) continue;
+      if (this.ending.get(pid)?.goneUs == null) pids.push(pid);
     }
-    return false;
+    return pids;
   }
 
   private console(sink: RunSink, stream: 'stdout' | 'stderr', line: string): void {
@@ -318,8 +326,10 @@ export class PythonSource implements RunSource {
     }
     if (record.t === 'ready') {
       // The sampler reads this thread from now on (a Python child found by the sampler first: as Python).
+      // (A child that is not Python is said ready by its parent: it has no GIL.)
+      const python = record.pid === this.pidOfConnection.get(connection.id);
       if (merger.tracks(record.lane))
-        this.watch({ pid: record.pid, tid: record.tid, key: record.lane, gil: this.spec.python.gilEnabled });
+        this.watch({ pid: record.pid, tid: record.tid, key: record.lane, gil: python && this.spec.python.gilEnabled });
       if (this.discovered.has(record.lane)) return;
       // Unsampled, the CPU at ready would be the only CPU a lane reports: none is reported rather than a part.
       if (!this.sampled) record = { ...record, cpuUs: null };
