@@ -69,3 +69,43 @@ test('a missing interpreter is explained and Python lessons are disabled; Node l
   await page.getByRole('button', { name: 'Use' }).click();
   await expect(page.getByText(/^Python 3\.\d+/)).toBeVisible();
 });
+
+test('a traced script: its tasks by name, the programs it starts, and more lanes than the chart draws', async ({
+  page,
+  kitchen,
+}, testInfo) => {
+  const errors: string[] = [];
+  page.on('pageerror', (err) => errors.push(err.message));
+  await page.goto(kitchen.url);
+  const run = async (script: string, args = '') => {
+    await page.getByRole('tab', { name: 'Your script' }).click();
+    await page.getByLabel('Script', { exact: true }).fill(resolve('tests/python/scripts/fidelity', script));
+    await page.getByLabel(/Arguments/).fill(args);
+    await page.getByRole('button', { name: 'Run', exact: true }).click();
+    await expect(page.getByRole('button', { name: 'Stop', exact: true })).toBeVisible();
+    await expect(page.getByRole('button', { name: 'Run', exact: true })).toBeVisible({ timeout: 30_000 });
+  };
+
+  // Tasks named after they were made, or renamed: each lane says its name, and its coroutine.
+  await run('task_names.py');
+  await expect(timeline(page).getByText('fetch-a', { exact: true })).toBeVisible();
+  await expect(timeline(page).getByText('second-name', { exact: true })).toBeVisible();
+  await expect(
+    timeline(page)
+      .getByText(/coroutine fetch\(\)/)
+      .first(),
+  ).toBeVisible();
+  await page.screenshot({ path: testInfo.outputPath('task-names-1920x1080.png') });
+
+  // Programs that are not Python get lanes; one that exits 4 is its own business, not the run's failure.
+  await run('not_python_children.py');
+  await expect(timeline(page).getByText(/^sleep 0\.3 \(pid \d+\)$/)).toBeVisible();
+  await expect(summary(page)).toContainText('Completed');
+
+  // 2,000 tasks: every lane is kept, the chart draws 300 and says how many more there are.
+  await run('many_tasks.py', '2000');
+  await expect(timeline(page).getByText('+1,702 more lanes', { exact: true })).toBeVisible();
+  await expect(summary(page)).toContainText('2002 lanes were in progress at once');
+  await page.screenshot({ path: testInfo.outputPath('many-tasks-1920x1080.png') });
+  expect(errors).toEqual([]);
+});
