@@ -578,39 +578,39 @@ def patch_time():
     _patch(time, "sleep", make)
 
 
+def _waiting_if(blocks, kind, label, fn, *args):
+    """Calls fn(*args); while it runs, the calling lane is `kind` (with the label) if the call may block."""
+    if not blocks:
+        return fn(*args)
+    _enter(kind, label)
+    try:
+        return fn(*args)
+    finally:
+        _leave()
+
+
 def patch_queue(queue):
-    for cls in (queue.Queue,):
-        original_get = cls.get
-        original_put = cls.put
+    original_get = queue.Queue.get
+    original_put = queue.Queue.put
 
-        def get(self, block=True, timeout=None, _get=original_get):
-            try:
-                if block and _blocks(timeout) and self.empty():
-                    _enter("waiting", "queue.get()")
-                    try:
-                        return _get(self, block, timeout)
-                    finally:
-                        _leave()
-                return _get(self, block, timeout)
-            except BaseException as err:
-                _hide(err)
-                raise
+    def get(self, block=True, timeout=None):
+        try:
+            blocks = block and _blocks(timeout) and self.empty()
+            return _waiting_if(blocks, "waiting", "queue.get()", original_get, self, block, timeout)
+        except BaseException as err:
+            _hide(err)
+            raise
 
-        def put(self, item, block=True, timeout=None, _put=original_put):
-            try:
-                if block and _blocks(timeout) and self.full():
-                    _enter("blocked", "queue.put() (queue full)")
-                    try:
-                        return _put(self, item, block, timeout)
-                    finally:
-                        _leave()
-                return _put(self, item, block, timeout)
-            except BaseException as err:
-                _hide(err)
-                raise
+    def put(self, item, block=True, timeout=None):
+        try:
+            blocks = block and _blocks(timeout) and self.full()
+            return _waiting_if(blocks, "blocked", "queue.put() (queue full)", original_put, self, item, block, timeout)
+        except BaseException as err:
+            _hide(err)
+            raise
 
-        cls.get = _like(get, original_get)
-        cls.put = _like(put, original_put)
+    queue.Queue.get = _like(get, original_get)
+    queue.Queue.put = _like(put, original_put)
 
 
 def patch_socket(socket):
@@ -638,13 +638,9 @@ def patch_select(select):
 
     def select_(rlist, wlist, xlist, timeout=None):
         try:
-            if not _blocks(timeout):
-                return original_select(rlist, wlist, xlist, timeout)
-            _enter("waiting", "select()")
-            try:
-                return original_select(rlist, wlist, xlist, timeout)
-            finally:
-                _leave()
+            return _waiting_if(
+                _blocks(timeout), "waiting", "select()", original_select, rlist, wlist, xlist, timeout
+            )
         except BaseException as err:
             _hide(err)
             raise
@@ -653,19 +649,14 @@ def patch_select(select):
 
 
 def patch_selectors(selectors):
+    idle = "waiting for I/O or a timer (event loop idle)"
     for cls in list(vars(selectors).values()):
         if isinstance(cls, type) and issubclass(cls, selectors.BaseSelector) and "select" in vars(cls):
             original = cls.select
 
             def sel(self, timeout=None, _original=original):
                 try:
-                    if not _blocks(timeout):
-                        return _original(self, timeout)
-                    _enter("waiting", "waiting for I/O or a timer (event loop idle)")
-                    try:
-                        return _original(self, timeout)
-                    finally:
-                        _leave()
+                    return _waiting_if(_blocks(timeout), "waiting", idle, _original, self, timeout)
                 except BaseException as err:
                     _hide(err)
                     raise

@@ -25,7 +25,12 @@ class Slow(http.server.BaseHTTPRequestHandler):
         pass
 
 
-server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Slow)
+class Server(http.server.ThreadingHTTPServer):
+    # Eleven connections at once: with the default backlog of 5, one may wait a second for its retry.
+    request_queue_size = 64
+
+
+server = Server(("127.0.0.1", 0), Slow)
 threading.Thread(target=server.serve_forever, name="server", daemon=True).start()
 url = "http://127.0.0.1:%d/" % server.server_address[1]
 
