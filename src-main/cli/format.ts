@@ -12,6 +12,9 @@ const lpad = (s: string, n: number): string => (s.length >= n ? s : ' '.repeat(n
 const plural = (n: number, word: string): string =>
   `${n} ${n === 1 ? word : word.endsWith('s') ? `${word}es` : `${word}s`}`;
 
+/** Lanes listed one a row under the summary; the rest are counted (a script may start thousands). */
+const MAX_LANE_ROWS = 40;
+
 /** The run summary as the CLI prints it. */
 export function formatSummary(scenarioId: string, reason: RunEndReason, message: string | null, s: RunSummary): string {
   const lines = [
@@ -50,7 +53,7 @@ export function formatSummary(scenarioId: string, reason: RunEndReason, message:
     '',
     `  ${pad('lane', 28)}${['cpu', 'starting', 'running', 'waiting', 'blocked', 'GIL wait', 'blocking'].map((h) => lpad(h, 10)).join('')}`,
   ];
-  for (const lane of s.lanes) {
+  for (const lane of s.lanes.slice(0, MAX_LANE_ROWS)) {
     const cells = [
       lane.cpuUs === null ? '—' : formatUs(lane.cpuUs),
       formatUs(lane.stateUs.starting),
@@ -62,5 +65,7 @@ export function formatSummary(scenarioId: string, reason: RunEndReason, message:
     ];
     lines.push(`  ${pad(lane.name.slice(0, 27), 28)}${cells.map((c) => lpad(c, 10)).join('')}`);
   }
+  const more = s.lanes.length - MAX_LANE_ROWS;
+  if (more > 0) lines.push(`  … and ${plural(more, 'more lane')}: every one is in the trace (--out)`);
   return lines.join('\n');
 }

@@ -27,10 +27,10 @@ const BATCH_US = 50_000;
  * The reads of one tick must be this close together to count as one look: if
  * the sampler was descheduled between two threads' reads, a hand-over in that
  * gap would show both running at once. Such a tick is skipped; the next one
- * covers its time. With many threads one look takes longer: a few µs each.
+ * covers its time. With many threads one look takes longer: a few µs each (4 to 7 µs on a loaded VM).
  */
 const SIMULTANEOUS_US = 300;
-const SIMULTANEOUS_PER_THREAD_US = 3;
+const SIMULTANEOUS_PER_THREAD_US = 8;
 /**
  * A GIL waiter's wait is timed (the switch interval, 5 ms by default): when it runs out, the waiter
  * wakes, asks the holder to drop the GIL and waits again. So a futex sleep that lasts longer than this
@@ -77,6 +77,9 @@ interface Thread {
   episodeFromUs: number;
   /** Its last look found it waiting for the GIL (asleep, or resolved so later). */
   waitedForGil: boolean;
+  /** Since when it has been asleep outside any GIL wait (0: it is not), and which ticks look at it then. */
+  quietSinceUs: number;
+  readonly phase: number;
   open: { os: OsState | 'pending'; detail: string | null; core: number | null; fromUs: number } | null;
 }
 
@@ -205,6 +208,8 @@ function watch(w: Watch): void {
       episode: 'none',
       episodeFromUs: 0,
       waitedForGil: false,
+      quietSinceUs: 0,
+      phase: threads.size,
       open: null,
     });
   } catch {
@@ -279,6 +284,13 @@ const CPU_EVERY = ticksIn(8_000);
 const WCHAN_EVERY = ticksIn(16_000);
 /** The processes each thread started are listed about every 10 ms. */
 const CHILDREN_EVERY = ticksIn(10_000);
+/**
+ * A thread asleep this long (outside any GIL wait: idle, in a lock, in a traced wait) is looked at only
+ * every QUIET_EVERY ticks, until it is seen awake: a program with a thousand idle threads is still
+ * sampled about every millisecond where it runs. Such a thread's waking is seen up to 10 ms late.
+ */
+const QUIET_AFTER_US = 100_000;
+const QUIET_EVERY = ticksIn(10_000);
 
 /** A process's command line, as `ps` shows it. */
 function commandOf(pid: number): string {
@@ -317,21 +329,37 @@ function tick(count: number): boolean {
   const at = nowUs();
   const runnableIn = new Map<number, number>();
   const observed: Thread[] = [];
-  for (const thread of [...threads.values()]) {
+  /** Reads one thread's state letter and core; false if it is gone. */
+  const look = (thread: Thread): boolean => {
     const length = readRaw(thread.stat);
     const stateAt = length > 0 ? buffer.lastIndexOf(CLOSE_PAREN, length - 1) + 2 : -1;
     const state = stateAt > 0 ? String.fromCharCode(buffer[stateAt]) : 'X';
     if (state === 'Z' || state === 'X') {
       const main = thread.watch.tid === thread.watch.pid;
       forget(thread.watch.key, thread.prevUs || at, state === 'Z' && main ? exitOf(length) : null, true);
-      continue;
+      return false;
     }
     thread.runnable = state === 'R';
     thread.core = thread.runnable ? statField(length, 39) : null;
+    // Asleep, and not in the middle of a maybe-GIL wait: quiet since it fell asleep (known whether or not
+    // this tick's look turns out simultaneous enough to keep).
+    if (thread.runnable || thread.episode === 'pending') thread.quietSinceUs = 0;
+    else thread.quietSinceUs ||= at;
     if (thread.runnable) runnableIn.set(thread.watch.pid, (runnableIn.get(thread.watch.pid) ?? 0) + 1);
     observed.push(thread);
+    return true;
+  };
+  // The threads that may be running, looked at together; those asleep a while (see QUIET_AFTER_US), a
+  // few at each tick, after: their looks need not be simultaneous with the others', as they were asleep.
+  const quiet: Thread[] = [];
+  for (const thread of [...threads.values()]) {
+    if (thread.quietSinceUs > 0 && at - thread.quietSinceUs > QUIET_AFTER_US) quiet.push(thread);
+    else look(thread);
   }
-  if (nowUs() - at > Math.max(SIMULTANEOUS_US, SIMULTANEOUS_PER_THREAD_US * observed.length)) return false;
+  const together = observed.length;
+  const lookedUs = nowUs() - at;
+  for (const thread of quiet) if ((count + thread.phase) % QUIET_EVERY === 0) look(thread);
+  if (lookedUs > Math.max(SIMULTANEOUS_US, SIMULTANEOUS_PER_THREAD_US * together)) return false;
   for (const thread of observed) {
     const { pid } = thread.watch;
     const siblingsRunnable = (runnableIn.get(pid) ?? 0) - (thread.runnable ? 1 : 0);
@@ -399,7 +427,8 @@ function tick(count: number): boolean {
       }
     } else {
       if (thread.episode === 'pending') resolve(thread, woke, from);
-      thread.episode = 'none';
+      // (Idle stays idle while it sleeps on: only a wake-up makes it a maybe-GIL waiter again.)
+      if (thread.episode !== 'idle' || woke) thread.episode = 'none';
       thread.waitedForGil = false;
       if (thread.open?.os !== 'sleep' || thread.open.detail !== thread.wchan)
         begin(thread, 'sleep', thread.wchan, null, from);
