@@ -9,7 +9,7 @@ import {
 } from '../protocol/events';
 import type { LaneId } from '../protocol/ids';
 import type { LaneRecord, Span, Timeline } from './timeline';
-import { verdictOf, type Evidence } from './verdict';
+import { CPU_BOUND_SHARE, verdictOf, type Evidence } from './verdict';
 
 /** Cores are averaged over this window: sampled states are only as sharp as the sampling. */
 export const PEAK_WINDOW_US = 25_000;
@@ -391,10 +391,69 @@ function evidenceOf(
     summary,
     python,
     failure: firstFailure(timeline),
+    gil: cpuBoundThreads(timeline, summary),
     // Waiting on I/O and timers only: a task held back by its busy loop, or a thread by a lock, is not.
     workers: { stateUs, waitedUs: stateUs.waiting, spanUs },
     loop: { blockingUs, blocker, heldBackUs, heldBack: held.length },
   };
+}
+
+/**
+ * The CPU-bound threads (thread lanes and processes' main threads that wanted a core, running or
+ * waiting for the GIL, CPU_BOUND_SHARE of their lives) of the process that had the most of them.
+ */
+function cpuBoundThreads(timeline: Timeline, summary: Omit<RunSummary, 'verdict'>): Evidence['gil'] {
+  const byPid = new Map<
+    number,
+    {
+      threads: number;
+      aliveUs: number;
+      wantedUs: number;
+      gilWaitUs: number;
+      cpuUs: number | null;
+      fromUs: number;
+      toUs: number;
+    }
+  >();
+  timeline.lanes.forEach((lane, index) => {
+    const { kind, pid } = lane.info;
+    const s = summary.lanes[index];
+    if (kind === 'task' || pid === null || !s) return;
+    const t = s.stateUs;
+    const alive = t.running + t.waiting + t.blocked + t['gil-wait'] + t.blocking;
+    const wanted = t.running + t.blocking + t['gil-wait'];
+    if (alive <= 0 || wanted < CPU_BOUND_SHARE * alive) return;
+    const entry = byPid.get(pid) ?? {
+      threads: 0,
+      aliveUs: 0,
+      wantedUs: 0,
+      gilWaitUs: 0,
+      cpuUs: null,
+      fromUs: Infinity,
+      toUs: -Infinity,
+    };
+    entry.threads++;
+    entry.aliveUs += alive;
+    entry.wantedUs += wanted;
+    entry.gilWaitUs += t['gil-wait'];
+    if (s.cpuUs !== null) entry.cpuUs = (entry.cpuUs ?? 0) + s.cpuUs;
+    entry.fromUs = Math.min(entry.fromUs, lane.info.spawnedUs + t.starting);
+    entry.toUs = Math.max(entry.toUs, lane.endUs);
+    byPid.set(pid, entry);
+  });
+  let best: Evidence['gil'] = null;
+  for (const e of byPid.values()) {
+    if (best && e.threads <= best.threads) continue;
+    const span = e.toUs - e.fromUs;
+    best = {
+      threads: e.threads,
+      aliveUs: e.aliveUs,
+      wantedUs: e.wantedUs,
+      gilWaitUs: e.gilWaitUs,
+      coresBusy: e.cpuUs === null || span <= 0 ? null : e.cpuUs / span,
+    };
+  }
+  return best;
 }
 
 /**

@@ -19,6 +19,19 @@ export interface Evidence {
     readonly waitedUs: number;
     readonly spanUs: number;
   };
+  /**
+   * The CPU-bound threads of the Python process that had the most of them (threads, the main thread
+   * included, that wanted a core, running or waiting for the GIL, CPU_BOUND_SHARE of their lives):
+   * how many, the time they were alive, wanted a core and waited for the GIL, in all, and the cores
+   * they kept busy over their lives. Null where no process had a thread that did.
+   */
+  readonly gil: {
+    readonly threads: number;
+    readonly aliveUs: number;
+    readonly wantedUs: number;
+    readonly gilWaitUs: number;
+    readonly coresBusy: number | null;
+  } | null;
   /** Event loops: how long tasks held their loop, and how long other tasks were ready but held back by it. */
   readonly loop: {
     readonly blockingUs: number;
@@ -81,22 +94,21 @@ function failedBeforeWork(e: Evidence): Verdict | null {
 }
 
 /**
- * Python threads under a GIL that wanted the CPU most of their time (CPU-bound) and waited for the
- * GIL a good share of it: the GIL let one run Python at a time. Only where the OS was sampled: that
- * is where waiting for the GIL is seen, not guessed.
+ * Two or more CPU-bound threads of one Python process under a GIL (the main thread counts, if it
+ * computes too) that waited for the GIL a good share of the time they wanted a core: the GIL let
+ * one run Python at a time. Only where the OS was sampled: that is where waiting for the GIL is
+ * seen, not guessed.
  */
 function gilSerialised(e: Evidence): Verdict | null {
-  const w = e.summary.workers;
-  if (!e.python?.sampled || !e.python.gil || w?.kind !== 'thread' || w.count < 2) return null;
-  const t = e.workers.stateUs;
-  const alive = aliveUs(e);
-  const wanted = t.running + t.blocking + t['gil-wait'];
-  if (alive <= 0 || wanted < CPU_BOUND_SHARE * alive || t['gil-wait'] < GIL_WAIT_SHARE * wanted) return null;
-  const busy = w.coresBusy === null ? '' : `, ${w.coresBusy.toFixed(1)} cores busy on average`;
+  const g = e.gil;
+  if (!e.python?.sampled || !e.python.gil || !g || g.threads < 2 || g.aliveUs <= 0) return null;
+  if (g.gilWaitUs < GIL_WAIT_SHARE * g.wantedUs) return null;
+  const busy = g.coresBusy === null ? '' : `, ${g.coresBusy.toFixed(1)} cores busy on average`;
+  const threads = plural(g.threads, 'thread', 'threads');
   return {
     rule: 'gil-serialised',
-    sentence: `${workersNoun(e.summary)} wanted the CPU ${percent(wanted / alive)} of their time but waited for the GIL ${percent(t['gil-wait'] / wanted)} of it: the GIL let one run Python at a time${busy}.`,
-    short: `${workersNoun(e.summary)}: the GIL ran one at a time`,
+    sentence: `${threads} wanted the CPU ${percent(g.wantedUs / g.aliveUs)} of their time but waited for the GIL ${percent(g.gilWaitUs / g.wantedUs)} of it: the GIL let one run Python at a time${busy}.`,
+    short: `${threads}: the GIL ran one at a time`,
   };
 }
 
