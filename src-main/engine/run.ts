@@ -335,7 +335,7 @@ export class Run implements RunSink {
     }
   }
 
-  exitLanes(keys: readonly string[], exit: ExitInfo & { abandoned?: boolean }): void {
+  exitLanes(keys: readonly string[], exit: ExitInfo): void {
     const at = this.nowUs();
     for (const key of keys) {
       const lane = this.lanes.get(key);

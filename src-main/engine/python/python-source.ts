@@ -9,7 +9,8 @@ import { killProcessTree } from '../kill';
 import type { ExitInfo } from '../launch';
 import { eachLine } from '../lines';
 import type { RunSink, RunSource } from '../run';
-import type { ExitStatus, SamplerCommand, SamplerInit, SamplerReport, Watch } from '../sampler/messages';
+import type { SamplerCommand, SamplerInit, SamplerReport, Watch } from '../sampler/messages';
+import { LANE_KEY, LaneEnds, processPid } from './lane-ends';
 import { Merger } from './merge';
 import { startRecordServer, type Connection, type RecordServer } from './record-server';
 import { preparedTracerDir } from './tracer-dir';
@@ -34,13 +35,7 @@ export interface ScriptSpec {
 const MARGIN_US = 20_000;
 /** After the script's main process exits, how long its children get to finish. */
 const ORPHAN_GRACE_MS = 2000;
-/**
- * A child process seen to end (its connection closed, or the sampler saw it go) whose exit status is not
- * known yet ends this long after, so its parent's wait (which says the status) can still be heard.
- */
-const STATUS_WAIT_MS = 300;
-/** How long a child's end waits for connections that have not yet said whose they are. */
-const SILENT_CHILD_US = 1_000_000;
+
 /** Console lines kept per run; the rest are counted, not kept (the CLI passes everything through). */
 const MAX_CONSOLE_LINES = 5000;
 
@@ -56,15 +51,6 @@ export function samplerIntervalUs(env: NodeJS.ProcessEnv = process.env): number 
   return Number.isFinite(asked) && asked >= 100 && asked <= 10_000 ? asked : 1000;
 }
 
-/** Lane keys the tracer makes: p<pid>, p<pid>t<tid>, p<pid>a<n>. */
-const KEY = /^p(\d+)(?:([ta])\d+)?$/;
-
-/** The pid of a process's own lane key (p<pid>), or null for any other key. */
-function processPid(key: string): number | null {
-  const match = KEY.exec(key);
-  return match && match[2] === undefined ? Number(match[1]) : null;
-}
-
 /** A lane name for a process found by the sampler: its program and arguments, shortened, and its pid. */
 export function commandLaneName(command: string, pid: number): string {
   const [program = 'process', ...args] = command.split(' ');
@@ -72,23 +58,9 @@ export function commandLaneName(command: string, pid: number): string {
   return `${words.length > 60 ? `${words.slice(0, 59)}…` : words} (pid ${pid})`;
 }
 
-/** What is known of how a child process ended, until its lanes are ended. */
-interface ChildEnd {
-  /** When it was first seen to be gone (its connection closed, or the sampler saw it go). */
-  goneUs: number | null;
-  /** Its exit status, from its own last words (`own`), its parent's wait, or its zombie. */
-  status: (ExitStatus & { readonly tsUs: number; readonly own: boolean }) | null;
-  /** A check again soon (while a connection has not said whose it is). */
-  timer: NodeJS.Timeout | null;
-  /** Waiting STATUS_WAIT_MS for a status. */
-  waiting: boolean;
-  /** When its end was first heard of. */
-  readonly sinceUs: number;
-}
-
 /** The set kept for the process a lane key belongs to (made on first use), or null for a key of no process. */
 function byPid(map: Map<number, Set<string>>, key: string): Set<string> | null {
-  const pid = Number(KEY.exec(key)?.[1]);
+  const pid = Number(LANE_KEY.exec(key)?.[1]);
   if (!Number.isInteger(pid)) return null;
   let set = map.get(pid);
   if (!set) map.set(pid, (set = new Set()));
@@ -127,17 +99,22 @@ export class PythonSource implements RunSource {
   private readonly early: string[] = [];
   /** How the script's interpreter ended, once it has. */
   private exit: ExitInfo | null = null;
-  /** Child processes on their way out: what is known of their end, until their lanes are ended. */
-  private readonly ending = new Map<number, ChildEnd>();
-  /** Processes whose lanes have been ended. */
-  private readonly endedPids = new Set<number>();
-  /** Thread lanes that have ended, and those the sampler saw go that have not said so yet. */
-  private readonly threadsEnded = new Set<string>();
-  private readonly threadsGone = new Map<string, number>();
+  /** When the lanes of processes and threads end, from what is heard of them. */
+  private readonly ends = new LaneEnds({
+    mainPid: () => this.child?.pid,
+    keysOf: (pid) => this.keysByPid.get(pid),
+    processes: () => [...this.keysByPid].flatMap(([pid, keys]) => (keys.has(`p${pid}`) ? [pid] : [])),
+    connections: (pid) => this.connected.get(pid) ?? 0,
+    unidentified: () => {
+      let identified = 0;
+      for (const open of this.connected.values()) identified += open;
+      return (this.server?.open() ?? 0) - identified;
+    },
+    record: (record) => this.merger?.record(record),
+    nowUs: () => this.sink?.nowUs() ?? 0,
+  });
   /** Processes whose main thread the sampler reads (it says when they go). */
   private readonly watching = new Set<number>();
-  /** The latest stamp each traced process sent: it was still there then, whatever the samples say. */
-  private readonly lastHeardUs = new Map<number, number>();
   /** Open connections of each traced process: until they close, its records are still coming. */
   private readonly connected = new Map<number, number>();
   /** Lanes of processes the sampler found (not announced by a tracer): programs that are not Python. */
@@ -149,7 +126,7 @@ export class PythonSource implements RunSource {
   }
 
   allows(key: string): boolean {
-    return KEY.test(key);
+    return LANE_KEY.test(key);
   }
 
   exitStatus(): ExitInfo | null {
@@ -245,7 +222,7 @@ export class PythonSource implements RunSource {
     });
     await Promise.all(outputs);
     this.exit = { code: exit.code, signal: exit.signal };
-    if (child.pid !== undefined) this.endProcess(merger, child.pid, exit, exit.atUs);
+    if (child.pid !== undefined) this.ends.processEnded(child.pid, exit, exit.atUs);
     // Its children may still be finishing; past the grace, whatever is left of the group is ended.
     const deadline = Date.now() + ORPHAN_GRACE_MS;
     while (this.childrenLeft(server) && Date.now() < deadline && !sink.stopping) await delay(20);
@@ -255,10 +232,10 @@ export class PythonSource implements RunSource {
       await delay(50);
       // Ended by the engine, as the warning says: how each one ended is not known.
       const atUs = sink.nowUs();
-      for (const pid of this.childrenRunning()) this.childGone(merger, pid, atUs);
+      for (const pid of this.ends.running()) this.ends.childGone(pid, atUs);
     }
     await this.finishSampling();
-    this.endAll(merger);
+    this.ends.endAll();
     merger.flush();
     this.lastWords(sink);
     await server.close();
@@ -266,17 +243,7 @@ export class PythonSource implements RunSource {
 
   /** Whether any process of the script's is still running: a traced one connected, or any other not seen to go. */
   private childrenLeft(server: RecordServer): boolean {
-    return server.open() > 0 || this.childrenRunning().length > 0;
-  }
-
-  /** The child processes with a lane that have not been seen to go. */
-  private childrenRunning(): number[] {
-    const pids: number[] = [];
-    for (const [pid, keys] of this.keysByPid) {
-      if (pid === this.child?.pid || !keys.has(`p${pid}`) || this.endedPids.has(pid)) continue;
-      if (this.ending.get(pid)?.goneUs == null) pids.push(pid);
-    }
-    return pids;
+    return server.open() > 0 || this.ends.running().length > 0;
   }
 
   private console(sink: RunSink, stream: 'stdout' | 'stderr', line: string): void {
@@ -306,7 +273,7 @@ export class PythonSource implements RunSource {
       }
     }
     const from = this.pidOfConnection.get(connection.id);
-    if (from !== undefined) this.lastHeardUs.set(from, Math.max(this.lastHeardUs.get(from) ?? 0, record.tsUs));
+    if (from !== undefined) this.ends.heard(from, record.tsUs);
     if (record.t === 'spawn') {
       const lanes = record.lanes.filter((lane) => {
         // Found by the sampler before its tracer spoke: the lane is there; it takes the tracer's name.
@@ -339,11 +306,11 @@ export class PythonSource implements RunSource {
       if (pid !== null && pid !== this.child?.pid) {
         // A child process's status: from its own last words, or from its parent's wait.
         const own = this.pidOfConnection.get(connection.id) === pid;
-        this.childStatus(merger, pid, { code: record.code, signal: record.signal }, record.tsUs, own);
+        this.ends.childStatus(pid, { code: record.code, signal: record.signal }, record.tsUs, own);
         return;
       }
       this.threadsOf(record.lane)?.delete(record.lane);
-      this.threadsEnded.add(record.lane);
+      this.ends.threadEnded(record.lane);
     }
     // Unsampled, "outside any waiting call" is all the tracer knows: the thread may be waiting for the GIL.
     if (this.unsampledGil(record.lane)) {
@@ -370,7 +337,7 @@ export class PythonSource implements RunSource {
    */
   private unsampledGil(lane: string): boolean {
     if (this.sampled || !this.spec.python.gilEnabled) return false;
-    const match = KEY.exec(lane);
+    const match = LANE_KEY.exec(lane);
     if (!match || match[2] === 'a') return false;
     return match[2] === 't' || (this.threadsOf(lane)?.size ?? 0) > 0;
   }
@@ -384,138 +351,6 @@ export class PythonSource implements RunSource {
     byPid(this.keysByPid, key)?.add(key);
   }
 
-  /**
-   * A process is gone: its lane ends with its status, and its lanes still open (threads still running,
-   * tasks still pending) end with it, abandoned.
-   */
-  private endProcess(merger: Merger, pid: number, exit: ExitInfo, tsUs: number): void {
-    // (A process heard of before its own lane: its end waits for the lane.)
-    if (this.endedPids.has(pid) || !this.keysByPid.get(pid)?.size) return;
-    this.endedPids.add(pid);
-    // The samples last saw it before it went; what it said later it said before it ended.
-    tsUs = Math.max(tsUs, this.lastHeardUs.get(pid) ?? tsUs);
-    const waiting = this.ending.get(pid);
-    if (waiting?.timer) clearTimeout(waiting.timer);
-    this.ending.delete(pid);
-    for (const key of this.keysByPid.get(pid) ?? []) {
-      const own = key === `p${pid}`;
-      merger.record({
-        t: 'exit',
-        lane: key,
-        code: own ? exit.code : null,
-        signal: own ? exit.signal : null,
-        abandoned: !own,
-        tsUs,
-      });
-    }
-  }
-
-  private childEnd(pid: number): ChildEnd {
-    let end = this.ending.get(pid);
-    if (!end) {
-      end = { goneUs: null, status: null, timer: null, waiting: false, sinceUs: this.sink?.nowUs() ?? 0 };
-      this.ending.set(pid, end);
-    }
-    return end;
-  }
-
-  /** A child process was seen to go (its connection closed, or the sampler saw it go). */
-  private childGone(merger: Merger, pid: number, atUs: number): void {
-    if (pid === this.child?.pid || this.endedPids.has(pid)) return;
-    const end = this.childEnd(pid);
-    end.goneUs = Math.min(end.goneUs ?? Infinity, atUs);
-    this.maybeEndChild(merger, pid);
-  }
-
-  /** A child process's exit status became known: `own` if it said so itself, as it was about to exit. */
-  private childStatus(merger: Merger, pid: number, exit: ExitStatus, tsUs: number, own: boolean): void {
-    // (The script's own process is ended by its exit, as the engine sees it.)
-    if (pid === this.child?.pid || this.endedPids.has(pid)) return;
-    const end = this.childEnd(pid);
-    // The first status heard is kept (a parent's wait and the child's own words agree).
-    end.status ??= { ...exit, tsUs, own };
-    this.maybeEndChild(merger, pid);
-  }
-
-  /**
-   * Ends a child's lanes once it is known to be gone with its status known; a status its parent
-   * reaped says it is gone too. Gone without a status, it waits a little for its parent's wait. A
-   * traced child is never ended while its connection is open: records it sent may still be on the way.
-   */
-  private maybeEndChild(merger: Merger, pid: number): void {
-    const end = this.ending.get(pid);
-    if (!end || (this.connected.get(pid) ?? 0) > 0) return;
-    // A forked child's connection is made before the fork and known by its pid only once the child
-    // speaks: while one has not spoken yet, it may be this child's (for a while: it speaks at once).
-    if (this.unidentified() > 0 && (this.sink?.nowUs() ?? 0) - end.sinceUs < SILENT_CHILD_US) {
-      if (!end.timer) {
-        end.timer = setTimeout(() => {
-          end.timer = null;
-          this.maybeEndChild(merger, pid);
-        }, 20);
-      }
-      return;
-    }
-    const { goneUs, status } = end;
-    if (status && !status.own) {
-      this.endProcess(merger, pid, status, Math.min(goneUs ?? status.tsUs, status.tsUs));
-    } else if (status && goneUs !== null) {
-      this.endProcess(merger, pid, status, goneUs);
-    } else if (goneUs !== null && !end.waiting) {
-      end.waiting = true;
-      setTimeout(() => this.endChildAnyway(merger, pid), STATUS_WAIT_MS);
-    }
-  }
-
-  /**
-   * A thread the sampler saw go. A threading.Thread says when it ends itself (its records may still be
-   * on their way: it gets a moment); one started with _thread does not, and ends here.
-   */
-  private threadGone(merger: Merger, key: string, atUs: number): void {
-    this.threadsGone.set(key, atUs);
-    setTimeout(() => this.endThread(merger, key), STATUS_WAIT_MS);
-  }
-
-  private endThread(merger: Merger, key: string): void {
-    const atUs = this.threadsGone.get(key);
-    this.threadsGone.delete(key);
-    if (atUs === undefined || this.threadsEnded.has(key)) return;
-    // Gone with its process: the process's end says what became of it (abandoned, if it was still going).
-    const pid = Number(KEY.exec(key)?.[1]);
-    if (this.endedPids.has(pid)) return;
-    this.threadsEnded.add(key);
-    this.threadsOf(key)?.delete(key);
-    merger.record({ t: 'exit', lane: key, code: null, signal: null, tsUs: atUs });
-  }
-
-  /** Connections open whose process has not said who it is yet. */
-  private unidentified(): number {
-    let identified = 0;
-    for (const open of this.connected.values()) identified += open;
-    return (this.server?.open() ?? 0) - identified;
-  }
-
-  /** Ends a child's lanes with whatever is known of its end (its status may never be known). */
-  private endChildAnyway(merger: Merger, pid: number): void {
-    const end = this.ending.get(pid);
-    if (!end) return;
-    this.endProcess(
-      merger,
-      pid,
-      end.status ?? { code: null, signal: null },
-      end.goneUs ?? end.status?.tsUs ?? this.sink?.nowUs() ?? 0,
-    );
-  }
-
-  /** The run is over: every child still on its way out ends with what is known. */
-  private endAll(merger: Merger): void {
-    for (const key of [...this.threadsGone.keys()]) this.endThread(merger, key);
-    for (const [pid, end] of [...this.ending]) {
-      if (end.goneUs === null && end.status === null) continue;
-      this.endChildAnyway(merger, pid);
-    }
-  }
-
   /** A traced child's connection closed: it exited (or exec'd, which a sampled run sees go on). */
   private onClose(sink: RunSink, merger: Merger, connection: Connection): void {
     const pid = this.pidOfConnection.get(connection.id);
@@ -525,10 +360,10 @@ export class PythonSource implements RunSource {
     if (left > 0) return;
     // Sampled, the sampler says when the process goes (it may live on after an exec).
     if (this.sampled && merger.tracks(`p${pid}`) && this.watching.has(pid)) {
-      this.maybeEndChild(merger, pid);
+      this.ends.check(pid);
       return;
     }
-    this.childGone(merger, pid, sink.nowUs());
+    this.ends.childGone(pid, sink.nowUs());
   }
 
   /** A process a traced one started, found by the sampler: every child gets a lane, Python or not. */
@@ -610,11 +445,12 @@ export class PythonSource implements RunSource {
       case 'gone': {
         const pid = processPid(report.key);
         if (pid === null) {
-          this.threadGone(merger, report.key, report.atUs - shift);
+          this.threadsOf(report.key)?.delete(report.key);
+          this.ends.threadGone(report.key, report.atUs - shift);
           return;
         }
-        if (report.exit) this.childStatus(merger, pid, report.exit, report.atUs - shift, false);
-        this.childGone(merger, pid, report.atUs - shift);
+        if (report.exit) this.ends.childStatus(pid, report.exit, report.atUs - shift, false);
+        this.ends.childGone(pid, report.atUs - shift);
         return;
       }
       default: {
