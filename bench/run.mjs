@@ -580,7 +580,7 @@ if (ONLY === null && process.platform === 'linux' && existsSync(chromiumPath)) {
   });
   const url = await new Promise((resolve) => {
     server.stdout.on('data', (d) => {
-      const match = /http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+/.exec(String(d));
+      const match = /http:\/\/127\.0\.0\.1:\d+\/#token=[\w-]+/.exec(String(d));
       if (match) resolve(match[0]);
     });
   });

@@ -8,6 +8,7 @@ import { resolve } from 'node:path';
 import { Command as Program } from 'commander';
 import { APP } from '../app-info';
 import { Engine, EngineStateError } from '../engine/engine';
+import { stopRunsBeforeDying } from '../engine/last-resort';
 import { builtLayout } from '../engine/layout';
 import type { Run } from '../engine/run';
 import type { EngineEvent, LaneInfo } from '../protocol/events';
@@ -19,8 +20,11 @@ import { parseParam, splitPythonCommand } from './params';
 /** Exit codes: 0 completed, 1 the run failed, 2 bad usage, 130 interrupted. */
 const EXIT = { ok: 0, failed: 1, usage: 2, interrupted: 130 } as const;
 
+/** The engine, with the last resort of a door: an error nobody caught stops every run before the CLI exits. */
 function engine(): Engine {
-  return new Engine({ ...builtLayout(import.meta.dirname), transport: 'browser', version: APP.version });
+  const kitchen = new Engine({ ...builtLayout(import.meta.dirname), transport: 'browser', version: APP.version });
+  stopRunsBeforeDying(kitchen);
+  return kitchen;
 }
 
 /** Live output: printed lines (and, for scenarios, the console) as they happen. */
@@ -134,6 +138,8 @@ async function traceCommand(command: string[], options: Outputs): Promise<number
     python,
     cwd: process.cwd(),
     passthrough: true,
+    // The user named the script on their own command line: Python runs it whatever its name.
+    anyName: true,
   });
   // The script's own stdout is passed through: the summary goes to stderr.
   const { interrupted } = await finish(kitchen, run, options, process.stderr);

@@ -5,6 +5,7 @@
 import { app, BrowserWindow } from 'electron';
 import { APP } from '../app-info';
 import { Engine } from '../engine/engine';
+import { stopRunsBeforeDying } from '../engine/last-resort';
 import { builtLayout } from '../engine/layout';
 import { setupIpc } from './ipc';
 import { setupMenu } from './menu';
@@ -12,6 +13,7 @@ import { setupSecurity } from './security';
 import { createMainWindow, isAppUrl } from './window';
 
 const engine = new Engine({ ...builtLayout(import.meta.dirname), transport: 'electron', version: APP.version });
+stopRunsBeforeDying(engine);
 
 if (!app.requestSingleInstanceLock()) app.quit();
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { stat } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { basename, dirname, resolve } from 'node:path';
 import type { Command, CommandResults, Hello, PythonInfo, PythonStatus, TraceFile } from '../protocol/commands';
@@ -47,9 +47,75 @@ export interface ScriptRequest {
   readonly cwd?: string;
   /** Let the script's output through to this process (the CLI) rather than the console. */
   readonly passthrough?: boolean;
+  /**
+   * Take a script whatever its name (the CLI: `kitchen trace -- python3 tool`, as the user typed it).
+   * Otherwise only a `.py` or `.pyw` file is taken: a page may ask for any path.
+   */
+  readonly anyName?: boolean;
+}
+
+/** Longest part of a script read to check it is Python source. */
+const SOURCE_CHECK_BYTES = 1024 * 1024;
+
+/**
+ * Refuses a path that is not Python source, saying why: not a file, not named `.py`/`.pyw` (unless
+ * `anyName`), binary (a NUL byte), or not UTF-8 (what Python reads a source file as, by default).
+ * Python would "run" /etc/passwd and echo its first line in the SyntaxError.
+ */
+export async function checkPythonSource(path: string, asGiven: string, options: { anyName: boolean }): Promise<void> {
+  const info = await stat(path).catch(() => null);
+  if (!info?.isFile()) throw new ValidationError('path', `${asGiven} is not a file`);
+  if (!options.anyName && !/\.pyw?$/i.test(path))
+    throw new ValidationError('path', `${asGiven} is not a Python script (a .py or .pyw file)`);
+  const handle = await open(path, 'r');
+  try {
+    const bytes = Buffer.alloc(Math.min(info.size, SOURCE_CHECK_BYTES));
+    await handle.read(bytes, 0, bytes.length, 0);
+    if (bytes.includes(0)) throw new ValidationError('path', `${asGiven} is a binary file, not Python source`);
+    // (Cut at the check's limit, the last character may be cut in two: that is not the file's fault.)
+    const whole = info.size <= SOURCE_CHECK_BYTES;
+    try {
+      new TextDecoder('utf-8', { fatal: true }).decode(bytes, { stream: !whole });
+    } catch {
+      throw new ValidationError('path', `${asGiven} is not UTF-8 text: not Python source`);
+    }
+  } finally {
+    await handle.close();
+  }
 }
 
 type Listener = (batch: EventBatch) => void;
+
+/**
+ * What one client has chosen for itself: the Python interpreter its runs use. In browser mode each
+ * connection has its own (one tab's choice is not another's); the desktop app and the CLI have one.
+ */
+export class Session {
+  private request: string | null = null;
+  private resolved: Promise<PythonInfo> | null = null;
+
+  /** The interpreter this session's runs use, found once (shims cost hundreds of milliseconds a run). */
+  python(): Promise<PythonInfo> {
+    this.resolved ??= findPython(this.request);
+    return this.resolved;
+  }
+
+  /** Whether Python runs can happen, and if not, why. */
+  async status(): Promise<PythonStatus> {
+    try {
+      return { info: await this.python(), problem: null };
+    } catch (err) {
+      return { info: null, problem: (err as Error).message };
+    }
+  }
+
+  /** Chooses the interpreter (null: KITCHEN_PYTHON, else python3 on PATH) and says what was found. */
+  configure(path: string | null): Promise<PythonStatus> {
+    this.request = path;
+    this.resolved = null;
+    return this.status();
+  }
+}
 
 const KEEP_RUNS = 8;
 
@@ -73,8 +139,8 @@ export class Engine {
   private readonly runs = new Map<RunId, Run>();
   private current: Run | null = null;
   private starting = false;
-  private pythonRequest: string | null = null;
-  private python: Promise<PythonInfo> | null = null;
+  /** The session of a client that brings none (the desktop app, the CLI, tests). */
+  readonly session = new Session();
 
   constructor(options: EngineOptions) {
     this.options = options;
@@ -98,26 +164,14 @@ export class Engine {
     return found;
   }
 
-  /** The interpreter runs use, resolved once (shims cost hundreds of milliseconds a run). */
-  private resolvePython(): Promise<PythonInfo> {
-    this.python ??= findPython(this.pythonRequest);
-    return this.python;
+  /** Whether Python runs can happen (for the default session), and if not, why. */
+  pythonStatus(): Promise<PythonStatus> {
+    return this.session.status();
   }
 
-  /** Whether Python runs can happen, and if not, why. */
-  async pythonStatus(): Promise<PythonStatus> {
-    try {
-      return { info: await this.resolvePython(), problem: null };
-    } catch (err) {
-      return { info: null, problem: (err as Error).message };
-    }
-  }
-
-  /** Chooses the interpreter (null: KITCHEN_PYTHON, else python3 on PATH) and says what was found. */
+  /** Chooses the interpreter of the default session (null: KITCHEN_PYTHON, else python3 on PATH). */
   configurePython(path: string | null): Promise<PythonStatus> {
-    this.pythonRequest = path;
-    this.python = null;
-    return this.pythonStatus();
+    return this.session.configure(path);
   }
 
   private context(python: () => Promise<PythonInfo>): ScenarioContext {
@@ -172,23 +226,22 @@ export class Engine {
   }
 
   /** Starts a scenario. */
-  start(scenarioId: string, rawParams: Readonly<Record<string, number>> = {}): Promise<Run> {
+  start(scenarioId: string, rawParams: Readonly<Record<string, number>> = {}, session = this.session): Promise<Run> {
     const scenario = this.scenario(scenarioId);
     const params = resolveParams(scenario.info.params, rawParams);
     return this.begin(scenario.info, params, () =>
       scenario.source(
         params,
-        this.context(() => this.resolvePython()),
+        this.context(() => session.python()),
       ),
     );
   }
 
   /** Runs a script of the user's under the tracer. */
-  async startScript(request: ScriptRequest): Promise<Run> {
+  async startScript(request: ScriptRequest, session = this.session): Promise<Run> {
     const script = resolve(request.script);
-    const info = await stat(script).catch(() => null);
-    if (!info?.isFile()) throw new ValidationError('path', `${request.script} is not a file`);
-    const python = request.python ? findPython(request.python) : this.resolvePython();
+    await checkPythonSource(script, request.script, { anyName: request.anyName ?? false });
+    const python = request.python ? findPython(request.python) : session.python();
     return this.begin(
       scriptInfo(script),
       {},
@@ -239,35 +292,38 @@ export class Engine {
   }
 
   /** The hello a new client gets. */
-  async hello(): Promise<Hello> {
+  async hello(session = this.session): Promise<Hello> {
     return {
       app: { name: 'Concurrency Kitchen', version: this.options.version },
       host: { cores: this.cores, platform: process.platform, sampling: process.platform === 'linux' },
-      python: await this.pythonStatus(),
+      python: await session.status(),
       transport: this.options.transport,
       scenarios: this.scenarios(),
     };
   }
 
-  /** Runs one validated command: the single router behind IPC and the browser-mode socket. */
-  async handle<C extends Command>(command: C): Promise<CommandResults[C['type']]> {
+  /**
+   * Runs one validated command for a client (its session: browser mode gives each connection its own):
+   * the single router behind IPC and the browser-mode socket.
+   */
+  async handle<C extends Command>(command: C, session = this.session): Promise<CommandResults[C['type']]> {
     // Each branch returns the result type of its own command; TypeScript cannot
     // narrow the generic return by the switch, hence the casts.
     type R = CommandResults[C['type']];
     const c: Command = command;
     switch (c.type) {
       case 'hello':
-        return (await this.hello()) as R;
+        return (await this.hello(session)) as R;
       case 'start-run': {
-        const run = await this.start(c.scenarioId, c.params);
+        const run = await this.start(c.scenarioId, c.params, session);
         return { runId: run.runId, scenarioId: run.scenario.id } as R;
       }
       case 'start-script': {
-        const run = await this.startScript({ script: c.path, args: c.args });
+        const run = await this.startScript({ script: c.path, args: c.args }, session);
         return { runId: run.runId, scenarioId: run.scenario.id } as R;
       }
       case 'configure-python':
-        return (await this.configurePython(c.path)) as R;
+        return (await session.configure(c.path)) as R;
       case 'stop-run':
         return { stopped: await this.stop(c.runId) } as R;
       case 'snapshot':

@@ -81,6 +81,16 @@ const MAX_PARAMS = 32;
 const MAX_ID = 64;
 const MAX_PATH = 4096;
 const MAX_ARGS = 64;
+const MAX_ARG = 2048;
+
+/**
+ * The largest browser-mode message the server takes (the WebSocket frame limit). Every valid command
+ * fits in it, however its text is escaped: JSON takes at most 6 bytes a character (\u0000), and the
+ * longest command is a start-script with the longest path and MAX_ARGS of the longest arguments.
+ */
+export const MAX_MESSAGE_BYTES = 1024 * 1024;
+/** The bytes the longest valid command takes at most, written as JSON: under MAX_MESSAGE_BYTES. */
+export const MAX_COMMAND_BYTES = 6 * (MAX_PATH + MAX_ARGS * MAX_ARG) + 4096;
 
 /** Parameter values as sent by a client; bounds are checked against the scenario later. */
 function rawParams(value: unknown, where: string): Record<string, number> {
@@ -131,8 +141,8 @@ export function validateCommand(value: unknown, where = 'command'): Command {
         type,
         path: text(obj.path, `${where}.path`, MAX_PATH),
         args: args.map((a, i) => {
-          if (typeof a !== 'string' || a.length > MAX_PATH) {
-            throw new ValidationError(`${where}.args[${i}]`, `expected a string of at most ${MAX_PATH} characters`);
+          if (typeof a !== 'string' || a.length > MAX_ARG) {
+            throw new ValidationError(`${where}.args[${i}]`, `expected a string of at most ${MAX_ARG} characters`);
           }
           return a;
         }),
@@ -154,6 +164,30 @@ export interface ClientMessage {
   readonly id: number;
   readonly command: Command;
 }
+
+/**
+ * A browser-mode client's first message on a new socket: the token the server printed (in the URL's
+ * fragment, which no request carries). Nothing else is taken, and nothing is sent, before it.
+ */
+export interface ClientAuth {
+  readonly auth: string;
+}
+
+/** Checks an untrusted first message. */
+export function validateClientAuth(value: unknown): ClientAuth {
+  const obj = exactRecord(value, 'message', ['auth']);
+  return { auth: text(obj.auth, 'message.auth', 256) };
+}
+
+/** Close codes the browser-mode server ends a socket with, so the page can say why. */
+export const CLOSE = {
+  /** No token came first, in time. */
+  noToken: 4401,
+  /** The token was wrong. */
+  wrongToken: 4403,
+  /** A frame the server could not take (too big, not UTF-8, not masked…). */
+  badFrame: 1002,
+} as const;
 
 /** A browser-mode server's message: a reply to one command, or a batch of events. */
 export type ServerMessage =

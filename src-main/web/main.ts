@@ -3,11 +3,14 @@
  * prints the URL (with its token) on one line and opens it unless told not to.
  */
 import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command as Program, InvalidArgumentError } from 'commander';
 import { APP } from '../app-info';
 import { Engine } from '../engine/engine';
+import { stopRunsBeforeDying } from '../engine/last-resort';
 import { builtLayout } from '../engine/layout';
+import { privateTempDir, removeTempDir } from '../engine/temp';
 import { startWebServer } from './server';
 
 function parsePort(value: string): number {
@@ -18,14 +21,34 @@ function parsePort(value: string): number {
   return port;
 }
 
-/** Opens the URL in the default browser; says so plainly if it cannot. */
+/** How long the page that opens the app (with the token in it) is kept. */
+const OPENER_KEEP_MS = 60_000;
+
+/**
+ * Opens the app in the default browser (KITCHEN_OPEN_WITH names another command). The opener's command
+ * line is readable by every user of the machine (`ps`), so it is not given the URL and its token: it
+ * is given a page in a private folder (this user's only) that sends the browser on to the URL. The
+ * page is removed a minute later, or when the server stops.
+ */
 function openBrowser(url: string): void {
-  const [command, args] =
-    process.platform === 'darwin'
-      ? ['open', [url]]
+  const dir = privateTempDir('open');
+  const page = join(dir, 'open.html');
+  const href = JSON.stringify(url);
+  writeFileSync(
+    page,
+    `<!doctype html><meta charset="utf-8"><title>Concurrency Kitchen</title>` +
+      `<script>location.replace(${href})</script><p>Opening Concurrency Kitchen…</p>\n`,
+    { mode: 0o600 },
+  );
+  setTimeout(() => removeTempDir(dir), OPENER_KEEP_MS).unref();
+  const custom = process.env.KITCHEN_OPEN_WITH;
+  const [command, args] = custom
+    ? [custom, [page]]
+    : process.platform === 'darwin'
+      ? ['open', [page]]
       : process.platform === 'win32'
-        ? ['cmd', ['/c', 'start', '""', url]]
-        : ['xdg-open', [url]];
+        ? ['cmd', ['/c', 'start', '""', page]]
+        : ['xdg-open', [page]];
   const child = spawn(command, args, { stdio: 'ignore', detached: true });
   child.on('error', () => console.log('Could not open a browser: open the URL above yourself.'));
   child.unref();
@@ -40,6 +63,7 @@ async function main(): Promise<void> {
     .opts<{ port: number; open: boolean }>();
 
   const engine = new Engine({ ...builtLayout(import.meta.dirname), transport: 'browser', version: APP.version });
+  stopRunsBeforeDying(engine);
   let server;
   try {
     server = await startWebServer({

@@ -3,10 +3,16 @@ import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { extname, join, normalize, resolve, sep } from 'node:path';
-import { WebSocketServer, type WebSocket } from 'ws';
+import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { CSP } from '../csp';
-import type { Engine } from '../engine/engine';
-import { validateClientMessage, type ServerMessage } from '../protocol/commands';
+import { Session, type Engine } from '../engine/engine';
+import {
+  CLOSE,
+  MAX_MESSAGE_BYTES,
+  validateClientAuth,
+  validateClientMessage,
+  type ServerMessage,
+} from '../protocol/commands';
 
 /** Browser mode: the built renderer and the engine, on loopback only. */
 export interface WebServerOptions {
@@ -15,11 +21,13 @@ export interface WebServerOptions {
   readonly rendererDir: string;
   /** 0 picks a free port. */
   readonly port: number;
+  /** How long a new socket has to show the token (default 5 s). */
+  readonly authTimeoutMs?: number;
 }
 
 /** A running browser-mode server. */
 export interface WebServer {
-  /** The URL to open, token included. */
+  /** The URL to open: the token is in its fragment, which the browser keeps to itself. */
   readonly url: string;
   readonly port: number;
   readonly token: string;
@@ -28,10 +36,8 @@ export interface WebServer {
 
 /** Only loopback: browser mode is never reachable from another machine. */
 const HOST = '127.0.0.1';
-/** Cookies do not tell ports apart, so each server's cookie is named after its port. */
-const cookieName = (port: number): string => `kitchen_token_${port}`;
-/** A command is small; anything bigger is not one. */
-const MAX_MESSAGE_BYTES = 64 * 1024;
+/** A new socket that has not shown the token by then is closed. */
+const AUTH_TIMEOUT_MS = 5000;
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -53,20 +59,12 @@ const SECURITY_HEADERS = {
   'Cross-Origin-Opener-Policy': 'same-origin',
   'Cross-Origin-Resource-Policy': 'same-origin',
 };
+const TEXT = { ...SECURITY_HEADERS, 'Content-Type': 'text/plain; charset=utf-8' };
 
-function sameToken(given: string | undefined, token: string): boolean {
-  if (!given) return false;
+function sameToken(given: string, token: string): boolean {
   const a = Buffer.from(given);
   const b = Buffer.from(token);
   return a.length === b.length && timingSafeEqual(a, b);
-}
-
-function cookieToken(req: IncomingMessage, port: number): string | undefined {
-  for (const part of (req.headers.cookie ?? '').split(';')) {
-    const [name, ...value] = part.trim().split('=');
-    if (name === cookieName(port)) return value.join('=');
-  }
-  return undefined;
 }
 
 function parseJson(text: string): unknown {
@@ -77,13 +75,27 @@ function parseJson(text: string): unknown {
   }
 }
 
-type Access = { ok: true; viaQuery: boolean } | { ok: false; status: 401 | 403; reason: string };
+/** A request path as a file under the renderer folder, or null where it is malformed or outside it. */
+function fileOf(rendererDir: string, pathname: string): string | null {
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(pathname);
+  } catch {
+    return null; // `/%`, overlong UTF-8 such as %C0%AE: not a path
+  }
+  if (decoded.includes('\0')) return null;
+  const relative = decoded === '/' ? 'index.html' : decoded.replace(/^\/+/, '');
+  const path = normalize(join(rendererDir, relative));
+  return path.startsWith(rendererDir + sep) ? path : null;
+}
 
 /**
- * Starts browser mode. Every request needs the token, either from the
- * printed URL (`?token=`, then kept in an HttpOnly same-site cookie) or that
- * cookie; Host must name this loopback port (no DNS rebinding), and the
- * socket also checks Origin.
+ * Starts browser mode. The app's files are served to any request that names
+ * this loopback port as its Host (no DNS rebinding): they hold no secret. The
+ * engine is reached only over the WebSocket, which checks Host and Origin and
+ * takes nothing before the token, sent as the socket's first message: the
+ * token lives in the page's URL fragment and sessionStorage, never in a
+ * cookie (which every server on 127.0.0.1 would receive) or a request line.
  */
 export async function startWebServer(options: WebServerOptions): Promise<WebServer> {
   const token = randomBytes(24).toString('base64url');
@@ -92,37 +104,11 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   let port = options.port;
   const hosts = () => [`${HOST}:${port}`, `localhost:${port}`];
 
-  const access = (req: IncomingMessage): Access => {
-    if (!hosts().includes(req.headers.host ?? '')) {
-      return { ok: false, status: 403, reason: 'wrong Host header' };
-    }
-    const url = new URL(req.url ?? '/', `http://${HOST}`);
-    const query = url.searchParams.get('token') ?? undefined;
-    if (sameToken(query, token)) return { ok: true, viaQuery: true };
-    const cookie = cookieToken(req, port);
-    if (sameToken(cookie, token)) return { ok: true, viaQuery: false };
-    if (query !== undefined || cookie !== undefined) {
-      return { ok: false, status: 403, reason: 'wrong token' };
-    }
-    return { ok: false, status: 401, reason: 'missing token: open the URL the server printed' };
-  };
-
-  const serveFile = async (req: IncomingMessage, res: ServerResponse, viaQuery: boolean) => {
-    const url = new URL(req.url ?? '/', `http://${HOST}`);
-    if (viaQuery) {
-      // Keep the token in a cookie and take it out of the address bar (it is on a projector).
-      res.writeHead(303, {
-        ...SECURITY_HEADERS,
-        'Set-Cookie': `${cookieName(port)}=${token}; HttpOnly; SameSite=Strict; Path=/`,
-        Location: url.pathname,
-      });
-      res.end();
-      return;
-    }
-    const relative = url.pathname === '/' ? 'index.html' : decodeURIComponent(url.pathname).replace(/^\/+/, '');
-    const path = normalize(join(rendererDir, relative));
-    if (!path.startsWith(rendererDir + sep)) {
-      res.writeHead(403, SECURITY_HEADERS).end('Forbidden');
+  const serveFile = async (req: IncomingMessage, res: ServerResponse) => {
+    const pathname = (req.url ?? '/').split(/[?#]/, 1)[0];
+    const path = fileOf(rendererDir, pathname);
+    if (path === null) {
+      res.writeHead(400, TEXT).end('Bad request: not a path of this app.\n');
       return;
     }
     try {
@@ -134,57 +120,93 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       });
       res.end(req.method === 'HEAD' ? undefined : body);
     } catch {
-      res.writeHead(404, { ...SECURITY_HEADERS, 'Content-Type': 'text/plain; charset=utf-8' }).end('Not found');
+      res.writeHead(404, TEXT).end('Not found.\n');
     }
   };
 
   const server = createServer((req, res) => {
-    const granted = access(req);
-    if (!granted.ok) {
-      res.writeHead(granted.status, { ...SECURITY_HEADERS, 'Content-Type': 'text/plain; charset=utf-8' });
-      res.end(`Concurrency Kitchen: ${granted.reason}.\n`);
+    if (!hosts().includes(req.headers.host ?? '')) {
+      res.writeHead(403, TEXT).end('Concurrency Kitchen: wrong Host header.\n');
       return;
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
-      res.writeHead(405, { ...SECURITY_HEADERS, Allow: 'GET, HEAD' }).end();
+      res.writeHead(405, { ...TEXT, Allow: 'GET, HEAD' }).end();
       return;
     }
-    void serveFile(req, res, granted.viaQuery);
+    serveFile(req, res).catch(() => {
+      if (!res.headersSent) res.writeHead(500, TEXT);
+      res.end();
+    });
+  });
+  // A request Node cannot even parse gets a 400 and its socket closed; nothing else is touched.
+  server.on('clientError', (_err, socket: Duplex) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+    else socket.destroy();
   });
 
   const sockets = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
+  sockets.on('error', () => undefined);
   const send = (socket: WebSocket, message: ServerMessage) => {
     if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(message));
   };
 
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    const granted = access(req);
-    const origin = req.headers.origin ?? '';
-    const path = new URL(req.url ?? '/', `http://${HOST}`).pathname;
+    socket.on('error', () => socket.destroy());
     const refuse = (status: number, reason: string) => {
       socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
     };
-    if (!granted.ok) return refuse(granted.status, granted.status === 401 ? 'Unauthorized' : 'Forbidden');
-    if (!hosts().some((h) => origin === `http://${h}`)) return refuse(403, 'Forbidden');
-    if (path !== '/ws') return refuse(404, 'Not Found');
+    if (!hosts().includes(req.headers.host ?? '')) return refuse(403, 'Forbidden');
+    if (!hosts().some((h) => req.headers.origin === `http://${h}`)) return refuse(403, 'Forbidden');
+    if ((req.url ?? '').split('?', 1)[0] !== '/ws') return refuse(404, 'Not Found');
     sockets.handleUpgrade(req, socket, head, (ws) => sockets.emit('connection', ws, req));
   });
 
   sockets.on('connection', (ws: WebSocket) => {
-    const unsubscribe = engine.onBatch((batch) => send(ws, { kind: 'batch', batch }));
-    ws.on('close', unsubscribe);
-    ws.on('message', (data, isBinary) => {
+    // A frame the socket cannot take (too big, not UTF-8, unmasked, a reserved opcode or bit) ends
+    // this socket, never the server.
+    ws.on('error', () => ws.terminate());
+    const session = new Session();
+    let unsubscribe: (() => void) | null = null;
+    const timer = setTimeout(() => ws.close(CLOSE.noToken, 'no token'), options.authTimeoutMs ?? AUTH_TIMEOUT_MS);
+    ws.on('close', () => {
+      clearTimeout(timer);
+      unsubscribe?.();
+    });
+    const command = (data: RawData) => {
       let id = -1;
       void (async () => {
         try {
-          if (isBinary) throw new Error('expected a text message');
           const message = validateClientMessage(parseJson(String(data)));
           id = message.id;
-          send(ws, { kind: 'reply', id, ok: true, result: await engine.handle(message.command) });
+          send(ws, { kind: 'reply', id, ok: true, result: await engine.handle(message.command, session) });
         } catch (err) {
           send(ws, { kind: 'reply', id, ok: false, error: (err as Error).message });
         }
       })();
+    };
+    ws.on('message', (data, isBinary) => {
+      if (isBinary) {
+        ws.close(CLOSE.badFrame, 'expected text');
+        return;
+      }
+      if (unsubscribe) {
+        command(data);
+        return;
+      }
+      // The first message is the token, and nothing is taken or sent before it.
+      clearTimeout(timer);
+      let auth: string;
+      try {
+        auth = validateClientAuth(parseJson(String(data))).auth;
+      } catch {
+        ws.close(CLOSE.noToken, 'the first message must be the token');
+        return;
+      }
+      if (!sameToken(auth, token)) {
+        ws.close(CLOSE.wrongToken, 'wrong token');
+        return;
+      }
+      unsubscribe = engine.onBatch((batch) => send(ws, { kind: 'batch', batch }));
     });
   });
 
@@ -196,7 +218,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   if (address && typeof address === 'object') port = address.port;
 
   return {
-    url: `http://${HOST}:${port}/?token=${token}`,
+    url: `http://${HOST}:${port}/#token=${token}`,
     port,
     token,
     async close() {

@@ -102,7 +102,17 @@ export class AppState {
     const model = RunModel.fromEvents(snapshot.events, snapshot.seq, snapshot.nowUs);
     if (!model) return;
     this.install(model);
-    this.follow(model.scenarioId);
+    // The run going on when this page connected is shown, unless the user has chosen something already.
+    if (!this.picked) this.follow(model.scenarioId);
+  }
+
+  /** Whether the user has chosen a tab or a lesson on this page (a run found on connecting does not then move them). */
+  private picked = false;
+
+  /** Shows the lessons or the script tab, as the user asked. */
+  show(mode: 'lessons' | 'script'): void {
+    this.picked = true;
+    this.mode = mode;
   }
 
   /** Shows what a run that just started is about (it may have come from another window). */
@@ -191,6 +201,7 @@ export class AppState {
   }
 
   select(id: string): void {
+    this.picked = true;
     if (this.running) return;
     this.selectedId = id;
     this.error = null;

@@ -22,8 +22,8 @@ declare global {
   }
 }
 
-/** Whether the engine can be reached. */
-export type Link = 'connecting' | 'open' | 'lost';
+/** Whether the engine can be reached; `refused` when the page has no valid token (browser mode). */
+export type Link = 'connecting' | 'open' | 'lost' | 'refused';
 
 /** What the UI may ask of the engine. */
 export interface Bridge {
@@ -66,9 +66,28 @@ function electronBridge(api: KitchenApi): Bridge {
 }
 
 const RETRY_MS = 1500;
+const TOKEN_KEY = 'kitchen-token';
+/** The server's close codes (protocol CLOSE) for a missing or wrong token. */
+const REFUSED = new Set([4401, 4403]);
+
+/**
+ * The token the server printed, from this page's URL fragment (`#token=…`, which no request carries):
+ * kept in sessionStorage for this tab's reloads and taken out of the address bar (it is on a projector).
+ */
+function takeToken(): string | null {
+  const found = /(?:^#|&)token=([\w-]+)/.exec(location.hash);
+  if (found) {
+    sessionStorage.setItem(TOKEN_KEY, found[1]);
+    history.replaceState(null, '', `${location.pathname}${location.search}`);
+  }
+  return sessionStorage.getItem(TOKEN_KEY);
+}
 
 function browserBridge(): Bridge {
   const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws`;
+  const token = takeToken();
+  /** The interpreter this page chose: each connection has its own, so a new one is told again. */
+  let python: string | null | undefined;
   const batchListeners = new Set<(batch: EventBatch) => void>();
   const linkListeners = new Set<(link: Link) => void>();
   const pending = new Map<number, { resolve: (value: unknown) => void; reject: (err: Error) => void }>();
@@ -86,6 +105,10 @@ function browserBridge(): Bridge {
     new Promise((resolve) => {
       const ws = new WebSocket(url);
       ws.addEventListener('open', () => {
+        // The token first: the server takes nothing before it.
+        ws.send(JSON.stringify({ auth: token ?? '' }));
+        if (python !== undefined)
+          ws.send(JSON.stringify({ id: 0, command: { type: 'configure-python', path: python } }));
         socket = ws;
         setLink('open');
         resolve(ws);
@@ -102,10 +125,16 @@ function browserBridge(): Bridge {
         if (message.ok) waiter.resolve(message.result);
         else waiter.reject(new Error(message.error));
       });
-      ws.addEventListener('close', () => {
+      ws.addEventListener('close', (event) => {
         socket = null;
         for (const waiter of pending.values()) waiter.reject(new Error('lost the connection to the kitchen server'));
         pending.clear();
+        // A missing or wrong token stays wrong: no retry, and the page says what to do.
+        if (REFUSED.has(event.code)) {
+          sessionStorage.removeItem(TOKEN_KEY);
+          setLink('refused');
+          return;
+        }
         setLink('lost');
         setTimeout(() => {
           opened = connect();
@@ -131,7 +160,10 @@ function browserBridge(): Bridge {
     snapshot: () => call({ type: 'snapshot' }),
     exportTrace: (runId) => call({ type: 'export-trace', runId }),
     startScript: (path, args) => call({ type: 'start-script', path, args }),
-    configurePython: (path) => call({ type: 'configure-python', path }),
+    configurePython: (path) => {
+      python = path;
+      return call({ type: 'configure-python', path });
+    },
     // A page cannot learn a file's path on this machine: the path is typed instead.
     pickScript: null,
     onBatch(listener) {

@@ -5,8 +5,9 @@ import { test as base } from '@playwright/test';
 
 /** A browser-mode server started the way `npm run web` starts it. */
 export interface KitchenServer {
-  /** The printed URL, token included. */
+  /** The printed URL, token included (in its fragment). */
   readonly url: string;
+  readonly token: string;
   readonly origin: string;
   readonly process: ChildProcess;
 }
@@ -19,7 +20,7 @@ async function startServer(): Promise<KitchenServer> {
   const url = await new Promise<string>((ok, fail) => {
     const timer = setTimeout(() => fail(new Error('the web server printed no URL within 15 s')), 15_000);
     lines.on('line', (line) => {
-      const match = /(http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+)/.exec(line);
+      const match = /(http:\/\/127\.0\.0\.1:\d+\/#token=[\w-]+)/.exec(line);
       if (match) {
         clearTimeout(timer);
         ok(match[1]);
@@ -27,7 +28,7 @@ async function startServer(): Promise<KitchenServer> {
     });
     child.once('exit', (code) => fail(new Error(`the web server exited with ${code}`)));
   });
-  return { url, origin: new URL(url).origin, process: child };
+  return { url, token: url.split('#token=')[1], origin: new URL(url).origin, process: child };
 }
 
 /** Tests get a running server of their own (one per worker). */

@@ -1,10 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Socket } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { parseRecord } from '../launch';
 import { eachLine } from '../lines';
+import { privateTempDir, removeTempDir } from '../temp';
 
 /** One traced process's connection. */
 export interface Connection {
@@ -32,7 +31,7 @@ export async function startRecordServer(
   onRecord: (record: unknown, connection: Connection) => void,
   onClose: (connection: Connection) => void,
 ): Promise<RecordServer> {
-  const dir = process.platform === 'win32' ? null : mkdtempSync(join(tmpdir(), 'kitchen-'));
+  const dir = process.platform === 'win32' ? null : privateTempDir('run');
   const address = dir ? join(dir, 'trace.sock') : `\\\\.\\pipe\\kitchen-${randomBytes(12).toString('hex')}`;
   const sockets = new Set<Socket>();
   let next = 0;
@@ -55,7 +54,7 @@ export async function startRecordServer(
     async close() {
       for (const socket of sockets) socket.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      if (dir) rmSync(dir, { recursive: true, force: true });
+      if (dir) removeTempDir(dir);
     },
   };
 }

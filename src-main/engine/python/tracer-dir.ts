@@ -13,12 +13,12 @@ import {
   utimesSync,
   writeFileSync,
 } from 'node:fs';
-import { homedir, tmpdir } from 'node:os';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { PythonInfo } from '../../protocol/commands';
+import { privateTempDir } from '../temp';
 
 const prepared = new Map<string, Promise<string>>();
-const made: string[] = [];
 /** Marks a cached copy as whole: written last, just before the copy is renamed into place. */
 const COMPLETE = 'complete';
 /** Cached copies nobody has used for this long are removed when a new one is made. */
@@ -150,16 +150,10 @@ function removeStale(cacheRoot: string, keep: string): void {
 /** A copy of this process's own in the temporary folder, removed at exit; the source folder if even that fails. */
 async function privateTracerDir(python: PythonInfo, sourceDir: string): Promise<string> {
   try {
-    const dir = mkdtempSync(join(tmpdir(), 'kitchen-tracer-'));
-    made.push(dir);
+    const dir = privateTempDir('tracer');
     await copyAndCompile(python, sourceDir, dir, TRACER_FILES);
     return dir;
   } catch {
     return sourceDir;
   }
 }
-
-// The private copies are this process's alone: they go when it does.
-process.once('exit', () => {
-  for (const dir of made) rmSync(dir, { recursive: true, force: true });
-});
