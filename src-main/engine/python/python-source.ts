@@ -1,16 +1,15 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { basename, delimiter } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { Worker } from 'node:worker_threads';
 import type { PythonInfo } from '../../protocol/commands';
 import { validateTracerRecord, type TracerRecord } from '../../protocol/tracer';
 import { monoNs } from '../clock';
-import { killProcessTree } from '../kill';
 import type { ExitInfo } from '../launch';
 import { eachLine } from '../lines';
 import type { RunSink, RunSource } from '../run';
 import type { SamplerCommand, SamplerInit, SamplerReport, Watch } from '../sampler/messages';
 import { LANE_KEY, LaneEnds, processPid } from './lane-ends';
+import { prepareLaunch, type Launched, type Starter } from './launcher';
 import { Merger } from './merge';
 import { startRecordServer, type Connection, type RecordServer } from './record-server';
 import { preparedTracerDir } from './tracer-dir';
@@ -35,6 +34,8 @@ export interface ScriptSpec {
 const MARGIN_US = 20_000;
 /** After the script's main process exits, how long its children get to finish. */
 const ORPHAN_GRACE_MS = 2000;
+/** After everything has ended, how long its output may take to come in (something may still hold a pipe). */
+const DRAIN_MS = 500;
 
 /** Console lines kept per run; the rest are counted, not kept (the CLI passes everything through). */
 const MAX_CONSOLE_LINES = 5000;
@@ -76,7 +77,11 @@ export class PythonSource implements RunSource {
   readonly runtime = 'python';
   readonly sampled: boolean;
   readonly python: { gil: boolean; sampled: boolean };
-  private child: ChildProcess | null = null;
+  /** Ready to start the script (prepare), then the script started. */
+  private starter: Starter | null = null;
+  private launched: Launched | null = null;
+  /** The script's own process. */
+  private mainPid: number | undefined;
   private server: RecordServer | null = null;
   private sampler: Worker | null = null;
   private samplerDone: Promise<void> = Promise.resolve();
@@ -91,7 +96,6 @@ export class PythonSource implements RunSource {
   private consoleLines = 0;
   /** The run this source feeds, once it has started (see prepare). */
   private sink: RunSink | null = null;
-  private tracerDir: string | null = null;
   /** The sampler's zero (it starts before the run's clock), and how far the run's zero is past it. */
   private samplerT0Ns = 0n;
   private samplerShiftUs = 0;
@@ -101,7 +105,7 @@ export class PythonSource implements RunSource {
   private exit: ExitInfo | null = null;
   /** When the lanes of processes and threads end, from what is heard of them. */
   private readonly ends = new LaneEnds({
-    mainPid: () => this.child?.pid,
+    mainPid: () => this.mainPid,
     keysOf: (pid) => this.keysByPid.get(pid),
     processes: () => [...this.keysByPid].flatMap(([pid, keys]) => (keys.has(`p${pid}`) ? [pid] : [])),
     connections: (pid) => this.connected.get(pid) ?? 0,
@@ -156,8 +160,22 @@ export class PythonSource implements RunSource {
           if (this.sink && this.merger) this.onClose(this.sink, this.merger, connection);
         },
       );
-      this.tracerDir = await preparedTracerDir(this.spec.python, this.spec.tracerDir);
+      const tracerDir = await preparedTracerDir(this.spec.python, this.spec.tracerDir);
       await samplerUp;
+      // `python script.py` as the user would type it: the tracer starts from sitecustomize (PYTHONPATH).
+      this.starter = await prepareLaunch({
+        executable: this.spec.python.executable,
+        argv: [...this.spec.interpreterArgs, this.spec.script, ...this.spec.args],
+        cwd: this.spec.cwd,
+        env: {
+          ...process.env,
+          PYTHONPATH: [tracerDir, process.env.PYTHONPATH].filter(Boolean).join(delimiter),
+          KITCHEN_TRACE_SOCKET: this.server.address,
+          PYTHONUNBUFFERED: '1',
+        },
+        passthrough: this.spec.passthrough,
+        pythonDir: this.spec.tracerDir,
+      });
     } catch (err) {
       await this.sampler?.terminate();
       await this.server?.close();
@@ -168,72 +186,50 @@ export class PythonSource implements RunSource {
 
   async start(sink: RunSink): Promise<void> {
     await this.prepare();
-    const { server, tracerDir, merger } = this;
-    if (!server || !tracerDir || !merger) throw new Error('the Python runtime was not prepared');
+    const { server, merger, starter } = this;
+    if (!server || !merger || !starter) throw new Error('the Python runtime was not prepared');
     this.sink = sink;
     // The sampler's times are on its own zero, from before the run's: they are shifted onto the run's.
     this.samplerShiftUs = Number(sink.t0Ns - this.samplerT0Ns) / 1000;
     for (const message of this.early.splice(0)) sink.warn(message);
     const spawnedUs = sink.nowUs();
-    // `python script.py` as the user would type it: the tracer starts from sitecustomize (PYTHONPATH).
-    const child = spawn(
-      this.spec.python.executable,
-      [...this.spec.interpreterArgs, this.spec.script, ...this.spec.args],
-      {
-        cwd: this.spec.cwd,
-        detached: process.platform !== 'win32',
-        stdio: ['ignore', this.spec.passthrough ? 'inherit' : 'pipe', this.spec.passthrough ? 'inherit' : 'pipe'],
-        windowsHide: true,
-        env: {
-          ...process.env,
-          PYTHONPATH: [tracerDir, process.env.PYTHONPATH].filter(Boolean).join(delimiter),
-          KITCHEN_TRACE_SOCKET: server.address,
-          KITCHEN_T0_NS: sink.t0Ns.toString(),
-          PYTHONUNBUFFERED: '1',
-        },
-      },
-    );
-    this.child = child;
-    const mainKey = child.pid === undefined ? null : `p${child.pid}`;
-    if (mainKey && child.pid !== undefined) {
-      if (this.sampled) merger.track(mainKey);
-      this.remember(mainKey);
-      sink.accept({
-        t: 'spawn',
-        parent: null,
-        kind: 'process',
-        lanes: [{ key: mainKey, name: basename(this.spec.script), detail: null }],
-        pid: child.pid,
-        tsUs: spawnedUs,
-      });
-    }
-    const outputs = this.spec.passthrough
-      ? []
-      : [
-          eachLine(child.stdout, (line) => this.console(sink, 'stdout', line)),
-          eachLine(child.stderr, (line) => this.console(sink, 'stderr', line)),
-        ];
-    const exit = await new Promise<ExitInfo & { atUs: number }>((resolve, reject) => {
-      child.once('error', (err) =>
-        reject(new Error(`could not start ${this.spec.python.executable}: ${(err as Error).message}`)),
-      );
-      // Stamped when it is seen, not once its output has drained.
-      child.once('exit', (code, signal) => resolve({ code, signal, atUs: sink.nowUs() }));
+    const launched = await starter.start(sink.t0Ns);
+    this.launched = launched;
+    this.mainPid = launched.pid;
+    const mainKey = `p${launched.pid}`;
+    if (this.sampled) merger.track(mainKey);
+    this.remember(mainKey);
+    sink.accept({
+      t: 'spawn',
+      parent: null,
+      kind: 'process',
+      lanes: [{ key: mainKey, name: basename(this.spec.script), detail: null }],
+      pid: launched.pid,
+      tsUs: spawnedUs,
     });
-    await Promise.all(outputs);
-    this.exit = { code: exit.code, signal: exit.signal };
-    if (child.pid !== undefined) this.ends.processEnded(child.pid, exit, exit.atUs);
-    // Its children may still be finishing; past the grace, whatever is left of the group is ended.
+    const outputs = Promise.all([
+      eachLine(launched.stdout, (line) => this.console(sink, 'stdout', line)),
+      eachLine(launched.stderr, (line) => this.console(sink, 'stderr', line)),
+    ]);
+    const exit = await launched.exited;
+    // Stamped when it is seen, not once its output has drained.
+    const exitUs = sink.nowUs();
+    this.exit = exit;
+    this.ends.processEnded(launched.pid, exit, exitUs);
+    // Its children may still be finishing; past the grace, whatever is left under the script is ended.
+    let allGone = false;
+    void launched.allGone.then(() => (allGone = true));
     const deadline = Date.now() + ORPHAN_GRACE_MS;
-    while (this.childrenLeft(server) && Date.now() < deadline && !sink.stopping) await delay(20);
-    if (this.childrenLeft(server) && child.pid !== undefined) {
+    while ((!allGone || this.childrenLeft(server)) && Date.now() < deadline && !sink.stopping) await delay(20);
+    if (!allGone && !sink.stopping) {
       sink.warn('the script exited but some of its processes were still running: they were ended');
-      await killProcessTree(child.pid, 300);
-      await delay(50);
+      await launched.stop(300);
       // Ended by the engine, as the warning says: how each one ended is not known.
       const atUs = sink.nowUs();
       for (const pid of this.ends.running()) this.ends.childGone(pid, atUs);
     }
+    // The output of what was ended comes in now; past a moment, whatever still holds a pipe is not waited for.
+    await Promise.race([outputs, delay(DRAIN_MS)]);
     await this.finishSampling();
     this.ends.endAll();
     merger.flush();
@@ -303,7 +299,7 @@ export class PythonSource implements RunSource {
     }
     if (record.t === 'exit') {
       const pid = processPid(record.lane);
-      if (pid !== null && pid !== this.child?.pid) {
+      if (pid !== null && pid !== this.mainPid) {
         // A child process's status: from its own last words, or from its parent's wait.
         const own = this.pidOfConnection.get(connection.id) === pid;
         this.ends.childStatus(pid, { code: record.code, signal: record.signal }, record.tsUs, own);
@@ -475,7 +471,7 @@ export class PythonSource implements RunSource {
   }
 
   async stop(graceMs: number): Promise<void> {
-    const pid = this.child?.pid;
-    if (pid !== undefined) await killProcessTree(pid, graceMs);
+    if (this.launched) await this.launched.stop(graceMs);
+    else this.starter?.cancel();
   }
 }
