@@ -3,9 +3,10 @@
  * traces a Python script headless, prints output and a summary, and writes
  * a Chrome trace.
  */
-import { writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { Command as Program } from 'commander';
+import { accessSync, constants, existsSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join, resolve } from 'node:path';
+import { Command as Program, CommanderError } from 'commander';
 import { APP } from '../app-info';
 import { Engine, EngineStateError } from '../engine/engine';
 import { stopRunsBeforeDying } from '../engine/last-resort';
@@ -17,7 +18,7 @@ import { signalExitStatus } from '../engine/signals';
 import { formatSummary, formatUs } from './format';
 import { parseParam, splitPythonCommand } from './params';
 
-/** Exit codes: 0 completed, 1 the run failed, 2 bad usage, 130 interrupted. */
+/** Exit codes: 0 completed, 1 the run failed, 2 bad usage, 130 interrupted (trace: the script's own). */
 const EXIT = { ok: 0, failed: 1, usage: 2, interrupted: 130 } as const;
 
 /** The engine, with the last resort of a door: an error nobody caught stops every run before the CLI exits. */
@@ -58,15 +59,60 @@ function printer(console: boolean): (event: EngineEvent) => void {
   };
 }
 
-/** Writes a file the user asked for; a failure is said in one line. Returns the path written, or null. */
+/**
+ * Writes a file the user asked for. If that fails (the disk filled up, the folder went away during the
+ * run), the file goes to the temporary folder instead, and both are said in one line: a run's record
+ * is never lost. Returns the path written, or null if even that failed.
+ */
 function save(file: string, what: string, contents: () => string): string | null {
   const path = resolve(file);
+  let text: string;
   try {
-    writeFileSync(path, contents());
+    text = contents();
+  } catch (err) {
+    process.stderr.write(`kitchen: the ${what} could not be made: ${(err as Error).message}\n`);
+    return null;
+  }
+  try {
+    writeFileSync(path, text);
     return path;
   } catch (err) {
-    process.stderr.write(`kitchen: the ${what} could not be written to ${path}: ${(err as Error).message}\n`);
-    return null;
+    const instead = join(tmpdir(), `kitchen-${what}-${Date.now()}-${basename(path)}`);
+    try {
+      writeFileSync(instead, text);
+      process.stderr.write(
+        `kitchen: the ${what} could not be written to ${path} (${(err as Error).message}): written to ${instead} instead\n`,
+      );
+      return instead;
+    } catch {
+      process.stderr.write(`kitchen: the ${what} could not be written to ${path}: ${(err as Error).message}\n`);
+      return null;
+    }
+  }
+}
+
+/** Refuses, before the run, a file the run could not write at its end: a clear message, exit code 2. */
+function checkWritable(file: string | undefined, option: string): void {
+  if (file === undefined) return;
+  const path = resolve(file);
+  const problem = (() => {
+    if (existsSync(path)) {
+      if (!statSync(path).isFile()) return 'it is not a file';
+      return accessible(path) ? null : 'it cannot be written';
+    }
+    const folder = dirname(path);
+    if (!existsSync(folder) || !statSync(folder).isDirectory()) return `there is no folder ${folder}`;
+    return accessible(folder) ? null : `the folder ${folder} cannot be written`;
+  })();
+  if (problem) throw new ValidationError(option, `cannot write ${path}: ${problem}`);
+}
+
+function accessible(path: string): boolean {
+  try {
+    accessSync(path, constants.W_OK);
+    return true;
+  } catch {
+    return false;
   }
 }
 
@@ -112,6 +158,8 @@ async function finish(
 }
 
 async function runCommand(scenarioId: string, options: { param: Record<string, number> } & Outputs): Promise<number> {
+  checkWritable(options.out, '--out');
+  checkWritable(options.events, '--events');
   const kitchen = engine();
   const print = printer(true);
   kitchen.onBatch((batch) => batch.events.forEach(print));
@@ -130,6 +178,8 @@ async function runCommand(scenarioId: string, options: { param: Record<string, n
 async function traceCommand(command: string[], options: Outputs): Promise<number> {
   const [python, ...rest] = command;
   const { flags, script, args } = splitPythonCommand(rest);
+  checkWritable(options.out, '--out');
+  checkWritable(options.events, '--events');
   const kitchen = engine();
   const run = await kitchen.startScript({
     script,
@@ -157,7 +207,9 @@ function program(): Program {
     .description(`${APP.name}: run real concurrent workloads and trace what they did.`)
     .version(APP.version)
     .enablePositionalOptions()
-    .showHelpAfterError();
+    .showHelpAfterError()
+    // The parser's errors end the program here, with the usage exit code (below), not with its own 1.
+    .exitOverride();
   cli
     .command('scenarios')
     .description('list the scenarios you can run')
@@ -200,6 +252,12 @@ async function main(): Promise<void> {
   try {
     await program().parseAsync(process.argv);
   } catch (err) {
+    if (err instanceof CommanderError) {
+      // Help and the version are answers, not errors; anything else the parser has said already.
+      const asked = ['commander.helpDisplayed', 'commander.help', 'commander.version'].includes(err.code);
+      process.exitCode = asked ? EXIT.ok : EXIT.usage;
+      return;
+    }
     if (err instanceof ValidationError || err instanceof EngineStateError) {
       process.stderr.write(`kitchen: ${err.message}\n`);
       process.exitCode = EXIT.usage;

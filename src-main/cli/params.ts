@@ -1,14 +1,17 @@
 import { InvalidArgumentError } from 'commander';
 import { ValidationError } from '../protocol/validate';
 
+/** A decimal number as a person writes one: `12`, `-3`, `0.25`, `1e3`; not `0x10`, ` 5` or `Infinity`. */
+const DECIMAL = /^-?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i;
+
 /** Parses one `--param key=value` into the accumulated object. */
 export function parseParam(value: string, previous: Record<string, number>): Record<string, number> {
   const match = /^([a-zA-Z][a-zA-Z0-9]*)=(.*)$/.exec(value);
   if (!match) throw new InvalidArgumentError(`expected key=value, got ${JSON.stringify(value)}`);
   const [, key, raw] = match;
   const number = Number(raw);
-  if (raw.trim() === '' || !Number.isFinite(number)) {
-    throw new InvalidArgumentError(`${key}: expected a number, got ${JSON.stringify(raw)}`);
+  if (!DECIMAL.test(raw) || !Number.isFinite(number)) {
+    throw new InvalidArgumentError(`${key}: expected a decimal number, got ${JSON.stringify(raw)}`);
   }
   return { ...previous, [key]: number };
 }

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, test } from 'vitest';
@@ -57,6 +57,40 @@ describe('kitchen CLI', () => {
     expect(shape.status).not.toBe(0);
     expect(shape.stderr).toContain('expected key=value, got "chop"');
     const nan = kitchen('run', 'chef-parallel', '--param', 'chop=lots');
-    expect(nan.stderr).toContain('chop: expected a number, got "lots"');
+    expect(nan.stderr).toContain('chop: expected a decimal number, got "lots"');
+    // Decimal numbers only: not hexadecimal, not blank.
+    for (const odd of ['chop=0x10', 'chop= 5', 'chop=', 'chop=Infinity']) {
+      const refused = kitchen('run', 'chef-parallel', '--param', odd);
+      expect(refused.status).toBe(2);
+      expect(refused.stderr).toContain('expected a decimal number');
+    }
+    // The option parser's own errors exit 2 too, as documented; help and the version exit 0.
+    expect(kitchen('run').status).toBe(2);
+    expect(kitchen('no-such-command').status).toBe(2);
+    expect(kitchen('--version').status).toBe(0);
+    expect(kitchen('--help').status).toBe(0);
+  });
+
+  test('--out that cannot be written is refused before the run; one that fails at the end is saved elsewhere', () => {
+    const missing = kitchen('run', 'chef-parallel', '--out', '/no/such/folder/t.json');
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toContain('--out: cannot write /no/such/folder/t.json: there is no folder /no/such/folder');
+    expect(missing.stdout).toBe('');
+    // The script removes the folder the trace was to go to: the trace goes to the temporary folder, the
+    // CLI says where, and exits with the script's own code.
+    const folder = mkdtempSync(join(tmpdir(), 'kitchen-out-'));
+    const gone = kitchen(
+      'trace',
+      '--out',
+      join(folder, 't.json'),
+      '--',
+      'python3',
+      resolve('tests/python/scripts/remove_folder.py'),
+      folder,
+    );
+    expect(gone.status).toBe(4);
+    const saved = /written to (\S+) instead/.exec(gone.stderr)?.[1] ?? '';
+    expect(JSON.parse(readFileSync(saved, 'utf8')).traceEvents.length).toBeGreaterThan(0);
+    rmSync(saved);
   });
 });
