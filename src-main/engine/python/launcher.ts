@@ -74,7 +74,9 @@ function direct(spec: LaunchSpec): Starter {
         env: { ...spec.env, KITCHEN_T0_NS: t0Ns.toString() },
       });
       const pid = await spawned(child);
-      const exited = new Promise<ExitInfo>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+      const exited = new Promise<ExitInfo>((resolve) =>
+        child.once('exit', (code, signal) => resolve({ code, signal })),
+      );
       return {
         pid,
         stdout: child.stdout,
@@ -98,7 +100,15 @@ function spawned(child: ChildProcess): Promise<number> {
 async function supervised(spec: LaunchSpec): Promise<Starter> {
   const supervisor = spawn(
     spec.executable,
-    ['-I', '-S', join(spec.pythonDir, 'kitchen_supervisor.py'), String(process.pid), '--', spec.executable, ...spec.argv],
+    [
+      '-I',
+      '-S',
+      join(spec.pythonDir, 'kitchen_supervisor.py'),
+      String(process.pid),
+      '--',
+      spec.executable,
+      ...spec.argv,
+    ],
     {
       cwd: spec.cwd,
       // Its own process group: a Ctrl-C at the terminal is the engine's to act on, not the script's.
