@@ -1,13 +1,17 @@
 import { dialog, ipcMain, type BrowserWindow, type IpcMainInvokeEvent } from 'electron';
 import type { Engine } from '../engine/engine';
 import { IPC, validateCommand, type Reply } from '../protocol/commands';
-import { isAppUrl } from './window';
+import { trustedSender as trusted } from './policy';
 
-/** Only the app's own page in the app's own window may command the engine. */
+/** Only the app's own page in the app's own window may command the engine (the rule: policy.ts). */
 function trustedSender(event: IpcMainInvokeEvent, window: BrowserWindow): boolean {
   const frame = event.senderFrame;
-  return (
-    event.sender === window.webContents && frame !== null && frame === event.sender.mainFrame && isAppUrl(frame.url)
+  return trusted(
+    {
+      fromAppWindow: event.sender === window.webContents,
+      frame: frame ? { url: frame.url, isMainFrame: frame === event.sender.mainFrame } : null,
+    },
+    process.env.ELECTRON_RENDERER_URL,
   );
 }
 

@@ -9,11 +9,14 @@ import { stopRunsBeforeDying } from '../engine/last-resort';
 import { builtLayout } from '../engine/layout';
 import { setupIpc } from './ipc';
 import { setupMenu } from './menu';
-import { setupSecurity } from './security';
+import { registerAppScheme, RENDERER_DIR, serveApp, setupSecurity } from './security';
 import { createMainWindow, isAppUrl } from './window';
 
 const engine = new Engine({ ...builtLayout(import.meta.dirname), transport: 'electron', version: APP.version });
 stopRunsBeforeDying(engine);
+
+// Before the app is ready: the renderer's own scheme, app://kitchen.
+registerAppScheme();
 
 if (!app.requestSingleInstanceLock()) app.quit();
 
@@ -37,6 +40,7 @@ app.on('before-quit', (event) => {
 app.on('window-all-closed', () => app.quit());
 
 void app.whenReady().then(() => {
+  serveApp(RENDERER_DIR);
   setupSecurity(isAppUrl);
   setupMenu();
   const window = createMainWindow();

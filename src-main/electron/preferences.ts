@@ -15,7 +15,12 @@ export function webPreferences(preload: string): WebPreferences {
     nodeIntegrationInSubFrames: false,
     webSecurity: true,
     allowRunningInsecureContent: false,
+    experimentalFeatures: false,
+    // A middle click would open a link in a new window without the window-open handler's say.
+    disableBlinkFeatures: 'Auxclick',
     webviewTag: false,
+    navigateOnDragDrop: false,
+    safeDialogs: true,
     spellcheck: false,
   };
 }

@@ -1,22 +1,14 @@
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { BrowserWindow } from 'electron';
+import { APP_ENTRY, isAppUrl as isAppUrlFor } from './policy';
 import { webPreferences } from './preferences';
 
-/** Where the renderer comes from: electron-vite's dev server, or the built file. */
-function rendererUrl(): string {
-  return process.env.ELECTRON_RENDERER_URL ?? pathToFileURL(join(import.meta.dirname, '../renderer/index.html')).href;
-}
+/** electron-vite's dev server in development, else none: the app is served from app://kitchen. */
+const devServer = process.env.ELECTRON_RENDERER_URL;
 
-/** True for the app's own page (any hash or query), never for anything else. */
+/** True for the app's own page (see policy.ts), never for anything else. */
 export function isAppUrl(url: string): boolean {
-  const base = rendererUrl();
-  return (
-    url === base ||
-    url.startsWith(`${base}#`) ||
-    url.startsWith(`${base}?`) ||
-    (process.env.ELECTRON_RENDERER_URL !== undefined && url.startsWith(process.env.ELECTRON_RENDERER_URL))
-  );
+  return isAppUrlFor(url, devServer);
 }
 
 /** The one window: isolated, sandboxed, no Node in the page. */
@@ -33,6 +25,6 @@ export function createMainWindow(): BrowserWindow {
     webPreferences: webPreferences(join(import.meta.dirname, '../preload/index.cjs')),
   });
   window.once('ready-to-show', () => window.show());
-  void window.loadURL(rendererUrl());
+  void window.loadURL(devServer ?? APP_ENTRY);
   return window;
 }

@@ -211,19 +211,62 @@ export type Reply<T> = { readonly ok: true; readonly result: T } | { readonly ok
 export const IPC = { command: 'kitchen:command', batch: 'kitchen:batch', pickScript: 'kitchen:pick-script' } as const;
 
 /**
- * The named functions the preload exposes as `window.kitchen`; the renderer's
- * bridge uses them and nothing else.
+ * The one table of what the page may ask of the engine: each named function, and the command it
+ * sends. The preload builds `window.kitchen` from it, the browser bridge sends the same commands,
+ * the main process and the server validate them, and the tests read it: one list, no drift.
  */
-export interface KitchenApi {
-  hello(): Promise<Reply<Hello>>;
-  startRun(scenarioId: string, params: Readonly<Record<string, number>>): Promise<Reply<CommandResults['start-run']>>;
-  stopRun(runId: string): Promise<Reply<CommandResults['stop-run']>>;
-  snapshot(): Promise<Reply<CommandResults['snapshot']>>;
-  exportTrace(runId: string): Promise<Reply<TraceFile>>;
-  startScript(path: string, args: readonly string[]): Promise<Reply<CommandResults['start-script']>>;
-  configurePython(path: string | null): Promise<Reply<PythonStatus>>;
+export const COMMANDS = {
+  hello: () => ({ type: 'hello' }) as const,
+  startRun: (scenarioId: string, params: Readonly<Record<string, number>>) =>
+    ({ type: 'start-run', scenarioId, params }) as const,
+  stopRun: (runId: string) => ({ type: 'stop-run', runId }) as const,
+  snapshot: () => ({ type: 'snapshot' }) as const,
+  exportTrace: (runId: string) => ({ type: 'export-trace', runId }) as const,
+  startScript: (path: string, args: readonly string[]) => ({ type: 'start-script', path, args }) as const,
+  configurePython: (path: string | null) => ({ type: 'configure-python', path }) as const,
+} satisfies Record<string, (...args: never[]) => Command>;
+
+/** A function of the table: its arguments, and the command it makes. */
+type CommandName = keyof typeof COMMANDS;
+type Made<K extends CommandName> = ReturnType<(typeof COMMANDS)[K]>;
+
+/** The functions the desktop app's preload adds to the table: things only it can do, or do this way. */
+export const PRELOAD_EXTRAS = ['pickScript', 'onBatch'] as const;
+
+/**
+ * The named functions the preload exposes as `window.kitchen` (and nothing else): one for each
+ * command of the table, answering with the command's result or an error, and PRELOAD_EXTRAS.
+ */
+export type KitchenApi = {
+  readonly [K in CommandName]: (
+    ...args: Parameters<(typeof COMMANDS)[K]>
+  ) => Promise<Reply<CommandResults[Made<K>['type']]>>;
+} & {
   /** Opens the system's file dialog for a Python script (Electron only); null if cancelled. */
   pickScript(): Promise<string | null>;
   /** Calls `listener` with every event batch; returns a function that stops it. */
   onBatch(listener: (batch: EventBatch) => void): () => void;
+};
+
+/** How the preload reaches the main process: what the API is built on. */
+export interface ApiTransport {
+  invoke(command: Command): Promise<Reply<unknown>>;
+  pickScript(): Promise<string | null>;
+  onBatch(listener: (batch: EventBatch) => void): () => void;
 }
+
+/** `window.kitchen`, built from the table over a transport (the preload's ipcRenderer). */
+export function buildKitchenApi(transport: ApiTransport): KitchenApi {
+  const api: Record<string, unknown> = {};
+  for (const [name, make] of Object.entries(COMMANDS) as [CommandName, (...args: never[]) => Command][]) {
+    // eslint-disable-next-line no-restricted-syntax -- a command's own arguments (two at most), not an array of data.
+    api[name] = (...args: never[]) => transport.invoke(make(...args));
+  }
+  api.pickScript = () => transport.pickScript();
+  api.onBatch = (listener: (batch: EventBatch) => void) => transport.onBatch(listener);
+  // Each function answers with its own command's result type: the table says which.
+  return api as KitchenApi;
+}
+
+/** Every function name `window.kitchen` has, sorted: what a test of the preload expects. */
+export const KITCHEN_API_NAMES: readonly string[] = [...Object.keys(COMMANDS), ...PRELOAD_EXTRAS].sort();

@@ -3,15 +3,16 @@
  * preload's named functions; in browser mode it speaks to the loopback
  * server over a WebSocket. The rest of the UI cannot tell which.
  */
-import type {
-  Command,
-  CommandResults,
-  Hello,
-  KitchenApi,
-  PythonStatus,
-  Reply,
-  ServerMessage,
-  TraceFile,
+import {
+  COMMANDS,
+  type Command,
+  type CommandResults,
+  type Hello,
+  type KitchenApi,
+  type PythonStatus,
+  type Reply,
+  type ServerMessage,
+  type TraceFile,
 } from '@protocol/commands';
 import type { EventBatch, RunSnapshot } from '@protocol/events';
 
@@ -108,7 +109,7 @@ function browserBridge(): Bridge {
         // The token first: the server takes nothing before it.
         ws.send(JSON.stringify({ auth: token ?? '' }));
         if (python !== undefined)
-          ws.send(JSON.stringify({ id: 0, command: { type: 'configure-python', path: python } }));
+          ws.send(JSON.stringify({ id: 0, command: COMMANDS.configurePython(python) }));
         socket = ws;
         setLink('open');
         resolve(ws);
@@ -154,15 +155,15 @@ function browserBridge(): Bridge {
 
   return {
     transport: 'browser',
-    hello: () => call({ type: 'hello' }),
-    startRun: (scenarioId, params) => call({ type: 'start-run', scenarioId, params }),
-    stopRun: (runId) => call({ type: 'stop-run', runId }),
-    snapshot: () => call({ type: 'snapshot' }),
-    exportTrace: (runId) => call({ type: 'export-trace', runId }),
-    startScript: (path, args) => call({ type: 'start-script', path, args }),
+    hello: () => call(COMMANDS.hello()),
+    startRun: (scenarioId, params) => call(COMMANDS.startRun(scenarioId, params)),
+    stopRun: (runId) => call(COMMANDS.stopRun(runId)),
+    snapshot: () => call(COMMANDS.snapshot()),
+    exportTrace: (runId) => call(COMMANDS.exportTrace(runId)),
+    startScript: (path, args) => call(COMMANDS.startScript(path, args)),
     configurePython: (path) => {
       python = path;
-      return call({ type: 'configure-python', path });
+      return call(COMMANDS.configurePython(path));
     },
     // A page cannot learn a file's path on this machine: the path is typed instead.
     pickScript: null,
