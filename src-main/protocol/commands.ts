@@ -1,7 +1,7 @@
 import type { RunId, ScenarioId } from './ids';
 import type { EventBatch, RunSnapshot } from './events';
 import type { ScenarioInfo } from './scenarios';
-import { ValidationError, exactRecord, finite, integer, nullable, oneOf, record, text } from './validate';
+import { ValidationError, exactRecord, field, finite, integer, nullable, oneOf, record, text } from './validate';
 
 /** What the UI may ask of the engine, over IPC or the browser-mode socket. */
 export type Command =
@@ -102,7 +102,7 @@ function rawParams(value: unknown, where: string): Record<string, number> {
   const out: Record<string, number> = {};
   for (const key of keys) {
     if (!/^[a-zA-Z][a-zA-Z0-9]{0,31}$/.test(key)) {
-      throw new ValidationError(`${where}.${key}`, 'not a parameter name');
+      throw new ValidationError(field(where, key), 'not a parameter name');
     }
     out[key] = finite(obj[key], `${where}.${key}`);
   }

@@ -1,5 +1,5 @@
 import type { ScenarioId } from './ids';
-import { ValidationError, finite, integer } from './validate';
+import { ValidationError, field, finite, integer } from './validate';
 
 /** One editable number of a scenario, with its bounds. */
 export interface ParamSpec {
@@ -42,7 +42,7 @@ export function resolveParams(
   for (const key of Object.keys(raw)) {
     if (!specs.some((s) => s.key === key)) {
       const known = specs.map((s) => s.key).join(', ') || 'none';
-      throw new ValidationError(`${where}.${key}`, `unknown parameter (known: ${known})`);
+      throw new ValidationError(field(where, key), `unknown parameter (known: ${known})`);
     }
   }
   const out: Record<string, number> = {};

@@ -14,15 +14,31 @@ export class ValidationError extends Error {
   }
 }
 
+/** Characters JSON leaves as they are but a terminal or a page may act on: DEL, C1 controls, bidi overrides. */
+const UNSAFE = /[\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
+/** A string in quotes, every control character escaped. */
+function quoted(value: string): string {
+  return JSON.stringify(value).replace(UNSAFE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 /** A short, safe description of a value for error messages. */
 export function describe(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
   if (typeof value === 'string') {
-    return value.length > 40 ? `a string of ${value.length} characters` : JSON.stringify(value);
+    return value.length > 40 ? `a string of ${value.length} characters` : quoted(value);
   }
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   return typeof value === 'object' ? 'an object' : typeof value;
+}
+
+/**
+ * Where a field is, for an error message: `where.key` for a name that reads as one, else the key
+ * described safely (quoted, or its length when long), so a hostile key is never echoed back whole.
+ */
+export function field(where: string, key: string): string {
+  return /^[A-Za-z_][A-Za-z0-9_-]{0,39}$/.test(key) ? `${where}.${key}` : `${where}[${describe(key)}]`;
 }
 
 /** A plain object (not null, not an array). */
@@ -37,7 +53,7 @@ export function record(value: unknown, where: string): Record<string, unknown> {
 export function exactRecord(value: unknown, where: string, allowed: readonly string[]): Record<string, unknown> {
   const obj = record(value, where);
   for (const key of Object.keys(obj)) {
-    if (!allowed.includes(key)) throw new ValidationError(`${where}.${key}`, 'unexpected field');
+    if (!allowed.includes(key)) throw new ValidationError(field(where, key), 'unexpected field');
   }
   return obj;
 }

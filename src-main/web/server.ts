@@ -23,6 +23,8 @@ export interface WebServerOptions {
   readonly port: number;
   /** How long a new socket has to show the token (default 5 s). */
   readonly authTimeoutMs?: number;
+  /** How long a request may take to send its headers before its connection is closed (default 10 s). */
+  readonly headersTimeoutMs?: number;
 }
 
 /** A running browser-mode server. */
@@ -38,6 +40,11 @@ export interface WebServer {
 const HOST = '127.0.0.1';
 /** A new socket that has not shown the token by then is closed. */
 const AUTH_TIMEOUT_MS = 5000;
+/**
+ * A request that has not sent its headers by then (a half-sent or stalled one) gets a 408 and its
+ * connection closed, checked every second: a page cannot hold connections open for Node's default minute.
+ */
+const HEADERS_TIMEOUT_MS = 10_000;
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -124,7 +131,13 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     }
   };
 
-  const server = createServer((req, res) => {
+  const headersTimeout = options.headersTimeoutMs ?? HEADERS_TIMEOUT_MS;
+  const timeouts = {
+    headersTimeout,
+    requestTimeout: headersTimeout,
+    connectionsCheckingInterval: Math.min(1000, headersTimeout),
+  };
+  const server = createServer(timeouts, (req, res) => {
     if (!hosts().includes(req.headers.host ?? '')) {
       res.writeHead(403, TEXT).end('Concurrency Kitchen: wrong Host header.\n');
       return;
@@ -138,9 +151,10 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       res.end();
     });
   });
-  // A request Node cannot even parse gets a 400 and its socket closed; nothing else is touched.
-  server.on('clientError', (_err, socket: Duplex) => {
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+  // A request Node cannot even parse gets a 400 (a stalled one a 408) and its socket closed; nothing else is touched.
+  server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => {
+    const status = err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout' : '400 Bad Request';
+    if (socket.writable) socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
     else socket.destroy();
   });
 

@@ -108,8 +108,7 @@ function browserBridge(): Bridge {
       ws.addEventListener('open', () => {
         // The token first: the server takes nothing before it.
         ws.send(JSON.stringify({ auth: token ?? '' }));
-        if (python !== undefined)
-          ws.send(JSON.stringify({ id: 0, command: COMMANDS.configurePython(python) }));
+        if (python !== undefined) ws.send(JSON.stringify({ id: 0, command: COMMANDS.configurePython(python) }));
         socket = ws;
         setLink('open');
         resolve(ws);
