@@ -62,6 +62,8 @@ test('the chef pair on one axis tells concurrency from parallelism', async ({ pa
   testInfo.annotations.push({ type: 'page load', description: `${loadMs.toFixed(0)} ms` });
   console.log(`page load: ${loadMs.toFixed(0)} ms`);
 
+  // The page opens on the server's last run, which may be a script: the lessons are a tab away.
+  await page.getByRole('tab', { name: 'Lessons' }).click();
   await page.getByRole('radio', { name: /One cook/ }).check();
   await page.getByRole('button', { name: 'Run both cooks' }).click();
   const lanes = timeline(page);

@@ -53,6 +53,8 @@ test('after the app has loaded, another server on 127.0.0.1 sees no credential, 
   await expect(page.getByRole('region', { name: 'Timeline' })).toBeVisible();
   // The token left the address bar as the page took it.
   expect(page.url()).not.toContain(kitchen.token);
+  // The page opens on the server's last run, which may be a script: the lessons are a tab away.
+  await page.getByRole('tab', { name: 'Lessons' }).click();
   await page.getByRole('radio', { name: /One cook/ }).check();
   await page.getByRole('button', { name: 'Run', exact: true }).click();
   await expect(page.getByRole('region', { name: 'Summary' })).toContainText('Completed', { timeout: 20_000 });
