@@ -94,7 +94,8 @@ export class AppState {
       this.python = this.pythonPath ? await this.bridge.configurePython(this.pythonPath) : this.hello.python;
       await this.resync();
     } catch (err) {
-      this.error = `Could not reach the engine: ${(err as Error).message}`;
+      // A link that closed meanwhile (lost, or refused for its token) has a banner of its own that says why.
+      if (this.link === 'open') this.error = `Could not reach the engine: ${(err as Error).message}`;
     }
   }
 

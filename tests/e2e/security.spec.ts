@@ -35,6 +35,16 @@ test('the app’s page is served with a strict CSP; the engine’s socket needs 
   expect(await closed(kitchen.origin, null)).toBe(101);
 });
 
+test('a page with a wrong token is told so, once, and gets nothing from the engine', async ({ page, kitchen }) => {
+  await page.goto(`${kitchen.origin}/#token=not-the-token`);
+  const alerts = page.getByRole('alert');
+  await expect(alerts).toHaveText([/refused this page: it has no valid token/]);
+  // Give a late second error the time to show up: there is none.
+  await page.waitForTimeout(500);
+  await expect(alerts).toHaveCount(1);
+  await expect(page.getByRole('radio')).toHaveCount(0);
+});
+
 test('after the app has loaded, another server on 127.0.0.1 sees no credential, and no request carried it', async ({
   page,
   kitchen,
