@@ -3,7 +3,7 @@
  * them without the binary: which URLs are the app's own, which file a request of the app's
  * scheme may read, which IPC sender is trusted, what is allowed out (nothing).
  */
-import { join, normalize, sep } from 'node:path';
+import { rendererPath } from '../renderer-files';
 
 /** The app's own scheme and host: the renderer is served as app://kitchen/…, never from file://. */
 export const APP_SCHEME = 'app';
@@ -43,15 +43,7 @@ export function rendererFile(url: string, rendererDir: string): string | null {
     return null;
   }
   if (parsed.protocol !== `${APP_SCHEME}:` || parsed.host !== APP_HOST) return null;
-  let path: string;
-  try {
-    path = decodeURIComponent(parsed.pathname);
-  } catch {
-    return null;
-  }
-  if (path.includes('\0')) return null;
-  const file = normalize(join(rendererDir, path === '/' ? 'index.html' : path.replace(/^\/+/, '')));
-  return file.startsWith(rendererDir + sep) ? file : null;
+  return rendererPath(rendererDir, parsed.pathname);
 }
 
 /** What an IPC message says of where it came from. */

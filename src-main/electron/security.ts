@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
-import { extname, join } from 'node:path';
+import { join } from 'node:path';
 import { app, protocol, session, shell, type WebContents } from 'electron';
 import { CSP } from '../csp';
+import { contentType } from '../renderer-files';
 import { APP_SCHEME, mayOpenExternal, permissionGranted, rendererFile } from './policy';
 
 /** The app's scheme is a standard, secure one (as https is), registered before the app is ready. */
@@ -10,15 +11,6 @@ export function registerAppScheme(): void {
     { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
   ]);
 }
-
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.woff2': 'font/woff2',
-};
 
 /** Serves the built renderer as app://kitchen/…, with the CSP as a header: no file:// page anywhere. */
 export function serveApp(rendererDir: string): void {
@@ -29,7 +21,7 @@ export function serveApp(rendererDir: string): void {
       const body = await readFile(file);
       return new Response(body, {
         headers: {
-          'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream',
+          'Content-Type': contentType(file),
           'Content-Security-Policy': CSP,
           'X-Content-Type-Options': 'nosniff',
         },

@@ -2,9 +2,10 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { extname, join, normalize, resolve, sep } from 'node:path';
+import { resolve } from 'node:path';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { CSP } from '../csp';
+import { contentType, rendererPath } from '../renderer-files';
 import { Session, type Engine } from '../engine/engine';
 import {
   CLOSE,
@@ -46,18 +47,6 @@ const AUTH_TIMEOUT_MS = 5000;
  */
 const HEADERS_TIMEOUT_MS = 10_000;
 
-const CONTENT_TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.woff2': 'font/woff2',
-  '.json': 'application/json',
-};
-
 const SECURITY_HEADERS = {
   'Content-Security-Policy': CSP,
   'X-Content-Type-Options': 'nosniff',
@@ -82,20 +71,6 @@ function parseJson(text: string): unknown {
   }
 }
 
-/** A request path as a file under the renderer folder, or null where it is malformed or outside it. */
-function fileOf(rendererDir: string, pathname: string): string | null {
-  let decoded: string;
-  try {
-    decoded = decodeURIComponent(pathname);
-  } catch {
-    return null; // `/%`, overlong UTF-8 such as %C0%AE: not a path
-  }
-  if (decoded.includes('\0')) return null;
-  const relative = decoded === '/' ? 'index.html' : decoded.replace(/^\/+/, '');
-  const path = normalize(join(rendererDir, relative));
-  return path.startsWith(rendererDir + sep) ? path : null;
-}
-
 /**
  * Starts browser mode. The app's files are served to any request that names
  * this loopback port as its Host (no DNS rebinding): they hold no secret. The
@@ -113,7 +88,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
 
   const serveFile = async (req: IncomingMessage, res: ServerResponse) => {
     const pathname = (req.url ?? '/').split(/[?#]/, 1)[0];
-    const path = fileOf(rendererDir, pathname);
+    const path = rendererPath(rendererDir, pathname);
     if (path === null) {
       res.writeHead(400, TEXT).end('Bad request: not a path of this app.\n');
       return;
@@ -122,7 +97,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       const body = await readFile(path);
       res.writeHead(200, {
         ...SECURITY_HEADERS,
-        'Content-Type': CONTENT_TYPES[extname(path)] ?? 'application/octet-stream',
+        'Content-Type': contentType(path),
         'Cache-Control': 'no-store',
       });
       res.end(req.method === 'HEAD' ? undefined : body);
