@@ -116,13 +116,13 @@ function accessible(path: string): boolean {
   }
 }
 
-/** Waits for the run (SIGINT stops it), prints the summary, writes the trace. */
 /** Where a command writes what it recorded: a Chrome trace, and the engine's own events. */
 interface Outputs {
   readonly out?: string;
   readonly events?: string;
 }
 
+/** Waits for the run (SIGINT stops it), writes the trace and the events, prints the summary. */
 async function finish(
   kitchen: Engine,
   run: Run,
