@@ -42,6 +42,9 @@ export default defineConfig({
   },
   renderer: {
     root: resolve(here, 'src-renderer'),
+    resolve: {
+      alias: { '@protocol': resolve(here, 'src-main/protocol'), '@shared': resolve(here, 'src-shared') },
+    },
     plugins: [svelte({ configFile: false }), csp()],
     build: {
       // Browser mode serves these files over loopback; small is quick.

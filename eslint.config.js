@@ -5,9 +5,10 @@ import ts from 'typescript-eslint';
 
 /**
  * Lint, and the import boundaries of STYLE.md: the protocol imports nothing,
- * the engine never imports electron (nor any door), the renderer imports the
- * protocol (pure: its values too, such as the one table of commands) and
- * nothing else from src-main.
+ * the engine never imports electron (nor any door), src-shared (pure logic
+ * both sides run: the fold from events to spans, the summary, import) imports
+ * only itself and the protocol, the renderer imports the protocol and
+ * src-shared (values too) and nothing else from src-main.
  */
 /** @typedef {{ regex: string, message: string, allowTypeImports?: boolean }} Pattern */
 
@@ -56,6 +57,16 @@ export default ts.config(
       'no-restricted-imports': restrict({
         regex: '^(?!\\./)',
         message: 'protocol/ is the pure contract: it imports only its own modules.',
+      }),
+    },
+  },
+  {
+    files: ['src-shared/**'],
+    rules: {
+      'no-restricted-imports': restrict({
+        regex: '^(?!\\./|\\.\\./src-main/protocol/)',
+        message:
+          'src-shared/ is pure logic both the engine and the renderer run: it imports only itself and the protocol (no node, no electron, no svelte).',
       }),
     },
   },

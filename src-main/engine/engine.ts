@@ -11,7 +11,7 @@ import { findPython } from './python/interpreter';
 import { PythonSource } from './python/python-source';
 import { Run, type RunSource } from './run';
 import { SCENARIOS, type Scenario, type ScenarioContext } from './scenarios/index';
-import { buildTimeline } from './timeline';
+import { buildTimeline, timelineOf } from '../../src-shared/timeline';
 import { toChromeTrace } from './trace-export';
 
 /** How a door (Electron, browser mode, CLI, tests) sets up its engine. */
@@ -281,7 +281,8 @@ export class Engine {
   exportTrace(runId: string): TraceFile {
     const run = this.runs.get(runId as RunId);
     if (!run) throw new EngineStateError(`no run ${runId} is kept (the last ${KEEP_RUNS} are)`);
-    const timeline = buildTimeline(run.events, run.running ? run.nowUs() : undefined);
+    const endUs = run.running ? run.nowUs() : undefined;
+    const timeline = run.model ? timelineOf(run.model, endUs) : buildTimeline(run.events, endUs);
     // A run still going has no summary yet.
     const ended = run.events.findLast((e) => e.type === 'run-ended');
     const summary = ended?.type === 'run-ended' ? ended.summary : null;

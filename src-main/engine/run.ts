@@ -12,9 +12,10 @@ import type { ParamValues, ScenarioInfo } from '../protocol/scenarios';
 import { MAX_PRINT_CHARS, validateTracerRecord, type TracerRecord } from '../protocol/tracer';
 import { monoNs, sinceUs } from './clock';
 import type { ExitInfo } from './launch';
-import { failedSummary, summarize, type SummaryContext } from './summary';
+import { failedSummary, summarize, type SummaryContext } from '../../src-shared/summary';
 import { describeSignal } from './signals';
-import { buildTimeline } from './timeline';
+import { RunModel } from '../../src-shared/run-model';
+import { buildTimeline, timelineOf } from '../../src-shared/timeline';
 
 /** What a source of lanes (Node workloads, a traced Python script) may do to its run. */
 export interface RunSink {
@@ -112,8 +113,10 @@ export class Run implements RunSink {
   readonly runId: RunId;
   readonly scenario: ScenarioInfo;
   readonly t0Ns: bigint = monoNs();
-  /** Every event so far, in order. */
+  /** Every event so far, in order (for clients that join late). */
   readonly events: EngineEvent[] = [];
+  /** The same events folded into lanes and span columns, as they come (null until run-started). */
+  model: RunModel | null = null;
   /** Settles with the summary when the run has ended. */
   readonly finished: Promise<RunSummary>;
 
@@ -416,7 +419,7 @@ export class Run implements RunSink {
    * trace, are kept): the summary then says what failed, in one line.
    */
   private summary(): RunSummary {
-    const timeline = buildTimeline(this.events);
+    const timeline = this.model ? timelineOf(this.model) : buildTimeline(this.events);
     let wallUs = 0;
     for (const lane of timeline.lanes) wallUs = Math.max(wallUs, lane.endUs);
     const { source } = this.options;
@@ -426,6 +429,7 @@ export class Run implements RunSink {
       samplingHz: source.samplingHz(),
       python: source.python,
       lanesLeftOut: this.lanesRefused,
+      threadCpu: process.platform === 'linux',
       output: { printed: this.printedLines(), drawn: timeline.instants.length },
     };
     try {
@@ -479,6 +483,8 @@ export class Run implements RunSink {
 
   private emit(event: EngineEvent): void {
     this.events.push(event);
+    if (event.type === 'run-started') this.model = new RunModel(event);
+    else this.model?.apply(event);
     this.pending.push(event);
     this.flushTimer ??= setTimeout(() => this.flush(), this.options.flushMs);
   }

@@ -1,6 +1,6 @@
 import type { EngineEvent, LaneInfo, LaneOutcome, RunSummary } from '../protocol/events';
 import { describeSignal } from './signals';
-import type { Span, Timeline } from './timeline';
+import type { Span, Timeline } from '../../src-shared/timeline';
 
 /** One entry of the Chrome Trace Event format (the subset written here). */
 export type TraceEvent =

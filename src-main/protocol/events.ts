@@ -126,7 +126,7 @@ export interface RunSummary {
 }
 
 /**
- * What a run showed, by a rule that can be read (see engine/verdict.ts): `rule` names it, `sentence`
+ * What a run showed, by a rule that can be read (see src-shared/verdict.ts): `rule` names it, `sentence`
  * is read out, `short` goes under a comparison table. A run that did no work gets none.
  */
 export interface Verdict {

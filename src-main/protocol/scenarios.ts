@@ -1,5 +1,5 @@
 import type { ScenarioId } from './ids';
-import { ValidationError, field, finite, integer } from './validate';
+import { ValidationError, field } from './validate';
 
 /** One editable number of a scenario, with its bounds. */
 export interface ParamSpec {
@@ -31,6 +31,22 @@ export interface ScenarioInfo {
 }
 
 /**
+ * The one bounds rule of a parameter: what is wrong with `value` for `spec` (a sentence to show
+ * beside the field), or null when it is allowed. The engine, the CLI and the UI all ask this.
+ */
+export function paramProblem(spec: ParamSpec, value: unknown): string | null {
+  const whole = Number.isInteger(spec.step);
+  const ok =
+    typeof value === 'number' &&
+    Number.isFinite(value) &&
+    value >= spec.min &&
+    value <= spec.max &&
+    (!whole || Number.isInteger(value));
+  if (ok) return null;
+  return `${spec.label} must be a ${whole ? 'whole ' : ''}number from ${spec.min} to ${spec.max}`;
+}
+
+/**
  * Fills defaults and checks every value against its spec: unknown keys,
  * values out of bounds and fractions where steps are whole are errors.
  */
@@ -48,10 +64,12 @@ export function resolveParams(
   const out: Record<string, number> = {};
   for (const spec of specs) {
     const value = raw[spec.key] ?? spec.default;
-    const at = `${where}.${spec.key}`;
-    out[spec.key] = Number.isInteger(spec.step)
-      ? integer(value, at, spec.min, spec.max)
-      : finite(value, at, spec.min, spec.max);
+    const problem = paramProblem(spec, value);
+    if (problem !== null) {
+      const got = typeof value === 'number' ? String(value) : JSON.stringify(value);
+      throw new ValidationError(`${where}.${spec.key}`, `${problem}, got ${got}`);
+    }
+    out[spec.key] = value;
   }
   return out;
 }

@@ -1,4 +1,4 @@
-import type { RunModel } from '../lib/run-model';
+import type { RunModel } from '@shared/run-model';
 
 /** The part of a canvas 2D context the draw functions use (a fake one in tests). */
 export type Ctx = Pick<

@@ -1,4 +1,4 @@
-import type { RunModel } from '../lib/run-model';
+import type { RunModel } from '@shared/run-model';
 
 /** Where one lane's row sits. */
 export interface LaneRow {

@@ -1,6 +1,7 @@
 import type { SpanState } from '@protocol/events';
 import { coreShare } from '../gantt/draw';
-import type { RunModel } from '../lib/run-model';
+import type { RunModel } from '@shared/run-model';
+import { FLAG_MAY_WAIT_FOR_GIL } from '@shared/span-store';
 import { STATE_STYLES } from '../lib/states';
 
 /** A lane's station at one instant: a chopping board and a pot on the stove. */
@@ -96,7 +97,7 @@ export function sceneAt(model: RunModel, tUs: number): Scene {
     const index = stations.length;
     const key = cookKey(model, laneIndex);
     const busy = state === 'running' || state === 'blocking';
-    const mayWait = busy && span >= 0 && model.spans.mayWaitForGil[span] === 1;
+    const mayWait = busy && span >= 0 && (model.spans.flags[span] & FLAG_MAY_WAIT_FOR_GIL) !== 0;
     const detail = detailId >= 0 ? model.details[detailId] : mayWait ? MAY_WAIT_FOR_GIL : null;
     const gilPid = mayWait ? lane.info.pid : null;
     if (gilPid !== null) mayWaitForGil.set(gilPid, (mayWaitForGil.get(gilPid) ?? 0) + 1);

@@ -3,7 +3,7 @@ import type { EventBatch, RunSnapshot } from '@protocol/events';
 import type { ParamSpec, ScenarioInfo } from '@protocol/scenarios';
 import type { Bridge, Link } from './bridge';
 import { splitArgs } from './args';
-import { RunModel } from './run-model';
+import { RunModel } from '@shared/run-model';
 
 /** The two chef scenarios are shown together: one look tells concurrency from parallelism. */
 export const CHEF_PAIR = ['chef-concurrent', 'chef-parallel'] as const;

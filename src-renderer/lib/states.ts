@@ -1,4 +1,7 @@
-import type { SpanState } from '@protocol/events';
+import { SPAN_STATES, type SpanState } from '@protocol/events';
+import { stateIndex } from '@shared/span-store';
+
+export { stateIndex };
 
 /** How each state looks and what it means, for the legend, the chart and the kitchen. */
 export interface StateStyle {
@@ -51,14 +54,10 @@ export const STATE_STYLES: readonly StateStyle[] = [
   },
 ];
 
-const INDEX = new Map<SpanState, number>(STATE_STYLES.map((s, i) => [s.state, i]));
-
-/** The state's index in STATE_STYLES (what the model stores per span). */
-export function stateIndex(state: SpanState): number {
-  const i = INDEX.get(state);
-  if (i === undefined) throw new Error(`unknown state ${state}`);
-  return i;
-}
+// The model stores a state as its index in SPAN_STATES: the styles must be in that order.
+STATE_STYLES.forEach((s, i) => {
+  if (SPAN_STATES[i] !== s.state) throw new Error(`STATE_STYLES[${i}] is ${s.state}, not ${SPAN_STATES[i]}`);
+});
 
 /** Colours by state index, for the draw functions. */
 export const STATE_COLORS: readonly string[] = STATE_STYLES.map((s) => s.color);

@@ -52,7 +52,7 @@ describe('kitchen CLI', () => {
     expect(unknown.stderr).toMatch(/unknown scenario "chef-paralel" \(known: chef-concurrent, /);
     const bounds = kitchen('run', 'chef-parallel', '--param', 'chop=0');
     expect(bounds.status).toBe(2);
-    expect(bounds.stderr).toContain('params.chop: expected a number from 1 to 2000, got 0');
+    expect(bounds.stderr).toContain('params.chop: Chopping work must be a whole number from 1 to 2000, got 0');
     const shape = kitchen('run', 'chef-parallel', '--param', 'chop');
     expect(shape.status).not.toBe(0);
     expect(shape.stderr).toContain('expected key=value, got "chop"');

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { overlapUs, peakOverlap } from '../../src-main/engine/summary';
+import { overlapUs, peakOverlap } from '../../src-shared/summary';
 import { makeEngine, runToEnd, spansOf, totalUs } from './helpers';
 
 describe('chef-parallel: cook and assistant', () => {

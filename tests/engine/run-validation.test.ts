@@ -24,7 +24,7 @@ describe('the engine at its borders', () => {
     const engine = makeEngine();
     expect(() => engine.start('chef-paralel')).toThrow(ValidationError);
     expect(() => engine.start('chef-parallel', { chop: 0 })).toThrow(
-      'params.chop: expected a number from 1 to 2000, got 0',
+      'params.chop: Chopping work must be a whole number from 1 to 2000, got 0',
     );
     const run = await engine.start('node-async', { waitMs: 5000 });
     await expect(engine.start('node-async')).rejects.toThrow(EngineStateError);

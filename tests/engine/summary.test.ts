@@ -9,8 +9,8 @@ import {
   summarize,
   sustainedPeak,
   type SummaryContext,
-} from '../../src-main/engine/summary';
-import { buildTimeline } from '../../src-main/engine/timeline';
+} from '../../src-shared/summary';
+import { buildTimeline } from '../../src-shared/timeline';
 import type { EngineEvent, LaneInfo } from '../../src-main/protocol/events';
 import type { LaneId, RunId, ScenarioId } from '../../src-main/protocol/ids';
 
@@ -119,7 +119,7 @@ const context = (
   wallUs: number,
   samplingHz: number | null,
   python: { gil: boolean; sampled: boolean } | null = null,
-): SummaryContext => ({ cores, wallUs, samplingHz, python, lanesLeftOut: 0 });
+): SummaryContext => ({ cores, wallUs, samplingHz, python, lanesLeftOut: 0, threadCpu: true });
 
 describe('summarize', () => {
   // Two processes: both chop (running) from 100 to 600 ms, one at half a core.

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { peakOverlap } from '../../src-main/engine/summary';
+import { peakOverlap } from '../../src-shared/summary';
 import { makeEngine, runToEnd, spansOf, totalUs } from './helpers';
 
 describe('node-threads', () => {

@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, test } from 'vitest';
-import { failedSummary, summarize, type SummaryContext } from '../../src-main/engine/summary';
-import { buildTimeline } from '../../src-main/engine/timeline';
+import { failedSummary, summarize, type SummaryContext } from '../../src-shared/summary';
+import { buildTimeline } from '../../src-shared/timeline';
 import type { EngineEvent, RunSummary, VerdictRule } from '../../src-main/protocol/events';
 
 /**
@@ -31,6 +31,7 @@ function recorded(rule: VerdictRule): { events: EngineEvent[]; then: RunSummary;
     samplingHz: then.samplingHz,
     python: started.gil === null ? null : { gil: started.gil, sampled: started.sampled },
     lanesLeftOut: then.lanesLeftOut,
+    threadCpu: true,
     output: then.output,
   };
   return { events, then, context };

@@ -11,7 +11,7 @@ import { Merger } from '../../src-main/engine/python/merge';
 import { LANE_KEY } from '../../src-main/engine/python/lane-ends';
 import { Run, type RunSink, type RunSource } from '../../src-main/engine/run';
 import type { OsSegment } from '../../src-main/engine/sampler/messages';
-import { buildTimeline } from '../../src-main/engine/timeline';
+import { buildTimeline } from '../../src-shared/timeline';
 import { toChromeTrace } from '../../src-main/engine/trace-export';
 import type { RunId, ScenarioId } from '../../src-main/protocol/ids';
 import { validateTracerRecord, type TracerRecord } from '../../src-main/protocol/tracer';

@@ -19,6 +19,21 @@ describe('import boundaries (STYLE.md), enforced by lint', () => {
     ).toEqual([]);
   });
 
+  test('src-shared (pure logic both sides run) imports only itself and the protocol', async () => {
+    const message = expect.stringContaining('src-shared/ is pure logic');
+    expect(await lint('src-shared/x.ts', "import { join } from 'node:path';\nexport const y = join;\n")).toEqual([
+      message,
+    ]);
+    expect(
+      await lint('src-shared/x.ts', "import { Run } from '../src-main/engine/run';\nexport const y = Run;\n"),
+    ).toEqual([message]);
+    const ok =
+      "import { SPAN_STATES } from '../src-main/protocol/events';\nimport { SpanStore } from './span-store';\nexport const y = [SPAN_STATES, SpanStore];\n";
+    expect(await lint('src-shared/x.ts', ok)).toEqual([]);
+    const shared = "import { RunModel } from '@shared/run-model';\nexport const y = RunModel;\n";
+    expect(await lint('src-renderer/lib/x.ts', shared)).toEqual([]);
+  });
+
   test('the engine never imports electron nor a door', async () => {
     expect(await lint('src-main/engine/x.ts', "import { app } from 'electron';\nexport const y = app;\n")).toEqual([
       expect.stringContaining('The engine never imports electron'),
@@ -33,7 +48,7 @@ describe('import boundaries (STYLE.md), enforced by lint', () => {
     expect(await lint('src-renderer/lib/x.ts', value)).toEqual([]);
     const type = "import type { SpanState } from '@protocol/events';\nexport type Y = SpanState;\n";
     expect(await lint('src-renderer/lib/x.ts', type)).toEqual([]);
-    const engine = "import { summarize } from '../../src-main/engine/summary';\nexport const y = summarize;\n";
+    const engine = "import { Run } from '../../src-main/engine/run';\nexport const y = Run;\n";
     expect(await lint('src-renderer/lib/x.ts', engine)).toEqual([expect.stringContaining('only through lib/bridge')]);
     expect(await lint('src-renderer/lib/x.ts', "import fs from 'node:fs';\nexport const y = fs;\n")).toEqual([
       expect.stringContaining('no Node'),

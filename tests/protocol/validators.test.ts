@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { validateClientMessage, validateCommand } from '../../src-main/protocol/commands';
-import { resolveParams, type ParamSpec } from '../../src-main/protocol/scenarios';
+import { paramProblem, resolveParams, type ParamSpec } from '../../src-main/protocol/scenarios';
 import { validateTracerRecord } from '../../src-main/protocol/tracer';
 import { ValidationError } from '../../src-main/protocol/validate';
 
@@ -85,11 +85,17 @@ describe('resolveParams', () => {
       'params.chop: unknown parameter (known: tasks, waitMs)',
     );
     expect(rejection(() => resolveParams(specs, { tasks: 9 }))).toBe(
-      'params.tasks: expected a number from 1 to 8, got 9',
+      'params.tasks: Tasks must be a whole number from 1 to 8, got 9',
     );
     expect(rejection(() => resolveParams(specs, { tasks: 2.5 }))).toBe(
-      'params.tasks: expected a whole number, got 2.5',
+      'params.tasks: Tasks must be a whole number from 1 to 8, got 2.5',
     );
+    // The UI asks the same rule (ParamControls, Run's enabled state): a sentence, or null.
+    const tasks = specs[0];
+    expect(paramProblem(tasks, 4)).toBeNull();
+    expect(paramProblem(tasks, 2.5)).toBe('Tasks must be a whole number from 1 to 8');
+    expect(paramProblem(tasks, Number.NaN)).toBe('Tasks must be a whole number from 1 to 8');
+    expect(paramProblem(tasks, '4')).toBe('Tasks must be a whole number from 1 to 8');
   });
 });
 

@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { findPython } from '../../src-main/engine/python/interpreter';
 import { toChromeTrace } from '../../src-main/engine/trace-export';
-import type { Timeline } from '../../src-main/engine/timeline';
+import type { Timeline } from '../../src-shared/timeline';
 import { LOOP_BUSY } from '../../src-main/protocol/events';
 import { finished, makeEngine, spansOf, totalUs, type Finished } from '../engine/helpers';
 

@@ -7,8 +7,8 @@ import { findPython } from '../../src-main/engine/python/interpreter';
 import { samplerIntervalUs } from '../../src-main/engine/python/python-source';
 import { startRecordServer } from '../../src-main/engine/python/record-server';
 import { preparedTracerDir } from '../../src-main/engine/python/tracer-dir';
-import { overlapUs } from '../../src-main/engine/summary';
-import type { Timeline } from '../../src-main/engine/timeline';
+import { overlapUs } from '../../src-shared/summary';
+import type { Timeline } from '../../src-shared/timeline';
 import type { LaneId } from '../../src-main/protocol/ids';
 import { finished, makeEngine, processAlive, runToEnd, spansOf, totalUs, until } from '../engine/helpers';
 

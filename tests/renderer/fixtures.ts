@@ -1,6 +1,6 @@
 import type { EngineEvent, LaneInfo, LaneKind } from '../../src-main/protocol/events';
 import type { LaneId, RunId, ScenarioId } from '../../src-main/protocol/ids';
-import { RunModel } from '../../src-renderer/lib/run-model';
+import { RunModel } from '../../src-shared/run-model';
 
 /** A lane id from a number. */
 export const id = (n: number): LaneId => n as LaneId;
@@ -21,17 +21,13 @@ export const lane = (laneId: number, name: string, kind: LaneKind = 'task'): Lan
 export function modelOf(events: readonly EngineEvent[], scenarioId = 'chef-concurrent'): RunModel {
   const model = new RunModel(
     {
-      type: 'run-started',
       runId: 'r1' as RunId,
       scenarioId: scenarioId as ScenarioId,
       title: 'One cook',
       params: {},
       cores: 2,
-      platform: 'linux',
       runtime: 'node',
       sampled: false,
-      gil: null,
-      t0MonoNs: '0',
     },
     2,
   );

@@ -3,7 +3,7 @@ import type { EngineEvent } from '../../src-main/protocol/events';
 import { drawCores, drawInstants, drawSpans, xOf, type Ctx, type SpanStyle } from '../../src-renderer/gantt/draw';
 import { layoutRows, rowAt } from '../../src-renderer/gantt/layout';
 import { niceCeil, tickLabel } from '../../src-renderer/lib/format';
-import type { RunModel } from '../../src-renderer/lib/run-model';
+import type { RunModel } from '../../src-shared/run-model';
 import { EXECUTING_INDICES, STATE_COLORS } from '../../src-renderer/lib/states';
 import { id, lane, modelOf } from './fixtures';
 

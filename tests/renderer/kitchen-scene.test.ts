@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import type { EngineEvent } from '../../src-main/protocol/events';
 import { sceneAt, stationCaption } from '../../src-renderer/kitchen/scene';
-import type { RunModel } from '../../src-renderer/lib/run-model';
+import type { RunModel } from '../../src-shared/run-model';
 import { id, lane, modelOf } from './fixtures';
 import type { LaneKind } from '../../src-main/protocol/events';
 

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import type { EngineEvent } from '../../src-main/protocol/events';
-import type { RunModel } from '../../src-renderer/lib/run-model';
+import type { RunModel } from '../../src-shared/run-model';
 import { id, lane, modelOf } from './fixtures';
 
 function model(): RunModel {
@@ -47,8 +47,8 @@ describe('RunModel', () => {
     expect(m.spans.count).toBe(7);
     expect(m.spans.lane.length).toBeGreaterThanOrEqual(7);
     expect(m.lanes[0].info.tid).toBe(11);
-    expect(m.lanes[0].spans.map((i) => m.spans.start[i])).toEqual([0, 100, 400]);
-    expect(m.spans.cpu[m.lanes[0].spans[1]]).toBe(290);
+    expect(m.lanes[0].spans.toArray().map((i) => m.spans.start[i])).toEqual([0, 100, 400]);
+    expect(m.spans.cpu[m.lanes[0].spans.at(1)]).toBe(290);
     expect(Number.isNaN(m.spans.end[m.lanes[0].open])).toBe(true);
     expect(m.details[m.spans.detail[m.lanes[1].open]]).toBe('chopping');
     expect(m.instants).toEqual([{ lane: 1, tsUs: 450, stream: 'stdout', text: 'hello' }]);

@@ -89,7 +89,7 @@ describe('browser-mode server', () => {
       kind: 'reply',
       id: 2,
       ok: false,
-      error: 'params.chop: expected a number from 1 to 2000, got 999999',
+      error: 'params.chop: Chopping work must be a whole number from 1 to 2000, got 999999',
     });
     ws.send('{oops');
     expect(await reply(-1)).toEqual({ kind: 'reply', id: -1, ok: false, error: 'message: not valid JSON' });

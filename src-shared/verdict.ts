@@ -1,4 +1,4 @@
-import type { RunSummary, SpanState, Verdict } from '../protocol/events';
+import type { RunSummary, SpanState, Verdict } from '../src-main/protocol/events';
 
 /**
  * What the verdict rules read: the run's figures, and the evidence behind

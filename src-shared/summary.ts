@@ -6,8 +6,8 @@ import {
   type LaneSummary,
   type RunSummary,
   type SpanState,
-} from '../protocol/events';
-import type { LaneId } from '../protocol/ids';
+} from '../src-main/protocol/events';
+import type { LaneId } from '../src-main/protocol/ids';
 import type { LaneRecord, Span, Timeline } from './timeline';
 import { CPU_BOUND_SHARE, verdictOf, type Evidence } from './verdict';
 
@@ -15,13 +15,6 @@ import { CPU_BOUND_SHARE, verdictOf, type Evidence } from './verdict';
 export const PEAK_WINDOW_US = 25_000;
 /** Parallelism must last this long to count: a sampled hand-over can show two threads running for a few ms. */
 export const SUSTAINED_US = 10_000;
-
-/**
- * Whether lanes' CPU times are each thread's own, as the kernel counts it (Linux: schedstat, for the
- * engine's workers and the sampled Python threads alike). Elsewhere a Node process's main thread reports
- * its whole process (V8's helper threads too), which could add up to more than one lane really used.
- */
-const THREAD_CPU = process.platform === 'linux';
 
 /** States in which a lane is executing on a CPU (its own work, or holding its loop). */
 const EXECUTING: ReadonlySet<SpanState> = new Set(['running', 'blocking']);
@@ -247,6 +240,12 @@ export interface SummaryContext {
   readonly python: { readonly gil: boolean; readonly sampled: boolean } | null;
   /** Lanes the engine did not keep. */
   readonly lanesLeftOut: number;
+  /**
+   * Whether lanes' CPU times are each thread's own, as the kernel counts it (Linux: schedstat, for the
+   * engine's workers and the sampled Python threads alike). Elsewhere a Node process's main thread reports
+   * its whole process (V8's helper threads too), which could add up to more than one lane really used.
+   */
+  readonly threadCpu: boolean;
   /** Lines printed in all, and drawn; by default those drawn (every instant of the timeline). */
   readonly output?: RunSummary['output'];
 }
@@ -330,7 +329,7 @@ export function summarize(timeline: Timeline, context: SummaryContext): RunSumma
     peakReady,
     // How many of them really ran at once: no more than the cores' worth of CPU they got, and no fewer
     // than the CPU they used over the run requires (where it is each thread's own: Linux's schedstat).
-    peakRunning: ranAtOnce(peakReady, peakCores, THREAD_CPU ? coresBusy : null),
+    peakRunning: ranAtOnce(peakReady, peakCores, context.threadCpu ? coresBusy : null),
     peakCores,
     peakAlive: peakOverlap(timeline.lanes.map((l) => ({ startUs: l.info.spawnedUs, endUs: l.endUs }))),
     sequentialUs,

@@ -1,34 +1,28 @@
-import type { EngineEvent, LaneInfo, LaneOutcome, RunEndReason, RunSummary, SpanState } from '@protocol/events';
-import type { ParamValues } from '@protocol/scenarios';
-import { STATE_STYLES, stateIndex } from './states';
+import {
+  SPAN_STATES,
+  type EngineEvent,
+  type LaneInfo,
+  type LaneOutcome,
+  type RunEndReason,
+  type RunSummary,
+  type SpanState,
+} from '../src-main/protocol/events';
+import type { ParamValues } from '../src-main/protocol/scenarios';
+import { FLAG_MAY_WAIT_FOR_GIL, IndexList, SpanStore, stateIndex } from './span-store';
 
-/** A lane as the UI knows it, updated as events arrive. */
+/** A lane as the model knows it, updated as events arrive. */
 export interface LaneView {
   info: LaneInfo;
-  /** Index into `spans` of its open span, or -1 once ended. */
+  /** Index into `spans` of its open span, or -1 (ended, or between spans). */
   open: number;
-  /** Span indices of this lane, in time order. */
-  spans: number[];
+  /** Span indices of this lane's row (depth 0), in time order. */
+  spans: IndexList;
   /** Instant indices of this lane, in time order. */
   instants: number[];
   endUs: number | null;
   outcome: LaneOutcome | null;
-}
-
-/** Spans as columns: cheap to grow and to draw, no object per span. */
-export interface SpanColumns {
-  count: number;
-  lane: Uint32Array;
-  start: Float64Array;
-  /** NaN while the span is open. */
-  end: Float64Array;
-  state: Uint8Array;
-  /** Index into `details`, or -1. */
-  detail: Int32Array;
-  /** NaN where not measured. */
-  cpu: Float64Array;
-  /** 1 where the span is running as far as the tracer knows but may be waiting for the GIL (not sampled). */
-  mayWaitForGil: Uint8Array;
+  /** How long its work would take alone, where the lane said so when it ended. */
+  soloUs: number | null;
 }
 
 /** A printed line at its instant. */
@@ -64,16 +58,28 @@ export interface RunEnd {
   readonly summary: RunSummary;
 }
 
-function grow<T extends Float64Array | Uint32Array | Uint8Array | Int32Array>(array: T, size: number): T {
-  const next = new (array.constructor as new (n: number) => T)(size);
-  next.set(array);
-  return next;
-}
+/** What a run is, as its `run-started` event (or an imported file) says. */
+export type RunHeader = Pick<
+  Extract<EngineEvent, { type: 'run-started' }>,
+  'runId' | 'scenarioId' | 'title' | 'params' | 'cores' | 'runtime' | 'sampled'
+>;
+
+/** The header of events that come without a `run-started` (tests, fragments). */
+const HEADLESS: RunHeader = {
+  runId: 'run' as RunHeader['runId'],
+  scenarioId: 'events' as RunHeader['scenarioId'],
+  title: 'events',
+  params: {},
+  cores: 1,
+  runtime: 'node',
+  sampled: false,
+};
 
 /**
  * One run folded from its events, incrementally: lanes, spans in typed
- * columns, printed lines. Mutated in place as batches arrive; the app
- * store bumps a version so views redraw.
+ * columns, printed lines. The one fold from events to spans: the engine
+ * (summary, export), the live view, replay and import all use it. Mutated in
+ * place as batches arrive; the app store bumps a version so views redraw.
  */
 export class RunModel {
   readonly runId: string;
@@ -89,56 +95,72 @@ export class RunModel {
   maxCore = -1;
   readonly runtime: 'node' | 'python';
   readonly sampled: boolean;
-  readonly details: string[] = [];
-  readonly spans: SpanColumns;
+  readonly spans: SpanStore;
+  /** Lane ids in the order their lanes were added. */
+  readonly order: number[] = [];
+  /** The latest stamp seen. */
+  lastUs = 0;
   /** The seq of the last batch applied. */
   lastSeq = -1;
   /** Engine time of the latest batch, and when (performance.now) it arrived. */
   lastNowUs = 0;
   lastArrivalMs = 0;
   end: RunEnd | null = null;
-  private readonly detailIndex = new Map<string, number>();
+  /** Where the run came from, when it was opened from a file rather than run here. */
+  source: { readonly file: string; readonly format: string; readonly notes: readonly string[] } | null = null;
 
   /**
    * The lanes in the order they were spawned, for rows and kitchen stations:
    * records from different processes arrive in any order, lane ids with them.
    */
   inSpawnOrder(): LaneView[] {
-    return this.lanes
-      .filter((lane) => lane !== undefined)
+    return this.order
+      .map((id) => this.lanes[id])
       .sort((a, b) => a.info.spawnedUs - b.info.spawnedUs || a.info.laneId - b.info.laneId);
   }
 
-  constructor(started: Extract<EngineEvent, { type: 'run-started' }>, capacity = 256) {
-    this.runId = started.runId;
-    this.scenarioId = started.scenarioId;
-    this.title = started.title;
-    this.params = started.params;
-    this.cores = started.cores;
-    this.runtime = started.runtime;
-    this.sampled = started.sampled;
-    this.spans = {
-      count: 0,
-      lane: new Uint32Array(capacity),
-      start: new Float64Array(capacity),
-      end: new Float64Array(capacity),
-      state: new Uint8Array(capacity),
-      detail: new Int32Array(capacity),
-      cpu: new Float64Array(capacity),
-      mayWaitForGil: new Uint8Array(capacity),
-    };
+  constructor(header: RunHeader, capacity = 256) {
+    this.runId = header.runId;
+    this.scenarioId = header.scenarioId;
+    this.title = header.title;
+    this.params = header.params;
+    this.cores = header.cores;
+    this.runtime = header.runtime;
+    this.sampled = header.sampled;
+    this.spans = new SpanStore(capacity);
   }
 
-  /** Builds a model from a whole event list (a snapshot). */
-  static fromEvents(events: readonly EngineEvent[], seq: number, nowUs: number): RunModel | null {
+  /** Interned strings: span details. */
+  get details(): readonly string[] {
+    return this.spans.strings;
+  }
+
+  /** Builds a model from a whole event list (a snapshot); null without a `run-started`, unless `headless`. */
+  static fromEvents(events: readonly EngineEvent[], seq = -1, nowUs = 0, headless = false): RunModel | null {
     const started = events.find((e) => e.type === 'run-started');
-    if (started?.type !== 'run-started') return null;
-    const model = new RunModel(started, Math.max(256, events.length));
+    if (started?.type !== 'run-started' && !headless) return null;
+    const model = new RunModel(started?.type === 'run-started' ? started : HEADLESS, Math.max(256, events.length));
     for (const event of events) model.apply(event);
     model.lastSeq = seq;
     model.lastNowUs = nowUs;
     model.lastArrivalMs = performance.now();
     return model;
+  }
+
+  /** Adds a lane (events do it with `lane-added`; importers directly). */
+  addLane(info: LaneInfo): LaneView {
+    const lane: LaneView = {
+      info,
+      open: -1,
+      spans: new IndexList(),
+      instants: [],
+      endUs: null,
+      outcome: null,
+      soloUs: null,
+    };
+    if (this.lanes[info.laneId] === undefined) this.order.push(info.laneId);
+    this.lanes[info.laneId] = lane;
+    return lane;
   }
 
   get running(): boolean {
@@ -151,17 +173,6 @@ export class RunModel {
     return this.lastNowUs + Math.max(0, atMs - this.lastArrivalMs) * 1000;
   }
 
-  private detailId(detail: string | null): number {
-    if (detail === null) return -1;
-    let id = this.detailIndex.get(detail);
-    if (id === undefined) {
-      id = this.details.length;
-      this.details.push(detail);
-      this.detailIndex.set(detail, id);
-    }
-    return id;
-  }
-
   private openSpan(
     lane: LaneView,
     laneIndex: number,
@@ -171,29 +182,22 @@ export class RunModel {
     mayWaitForGil = false,
   ): void {
     const s = this.spans;
-    if (s.count === s.lane.length) {
-      const size = s.count * 2;
-      s.lane = grow(s.lane, size);
-      s.start = grow(s.start, size);
-      s.end = grow(s.end, size);
-      s.state = grow(s.state, size);
-      s.detail = grow(s.detail, size);
-      s.cpu = grow(s.cpu, size);
-      s.mayWaitForGil = grow(s.mayWaitForGil, size);
-    }
-    const i = s.count++;
-    s.lane[i] = laneIndex;
-    s.start[i] = tsUs;
-    s.end[i] = NaN;
-    s.state[i] = stateIndex(state);
-    s.detail[i] = this.detailId(detail);
-    s.cpu[i] = NaN;
-    s.mayWaitForGil[i] = mayWaitForGil ? 1 : 0;
+    const i = s.push(
+      laneIndex,
+      tsUs,
+      NaN,
+      stateIndex(state),
+      s.intern(detail),
+      NaN,
+      mayWaitForGil ? FLAG_MAY_WAIT_FOR_GIL : 0,
+    );
+    if (tsUs > this.lastUs) this.lastUs = tsUs;
     lane.open = i;
     lane.spans.push(i);
   }
 
   private closeSpan(lane: LaneView, tsUs: number, cpuUs: number | null): void {
+    if (tsUs > this.lastUs) this.lastUs = tsUs;
     if (lane.open < 0) return;
     this.spans.end[lane.open] = Math.max(tsUs, this.spans.start[lane.open]);
     this.spans.cpu[lane.open] = cpuUs ?? NaN;
@@ -206,15 +210,7 @@ export class RunModel {
       case 'run-started':
         return;
       case 'lane-added': {
-        const lane: LaneView = {
-          info: event.lane,
-          open: -1,
-          spans: [],
-          instants: [],
-          endUs: null,
-          outcome: null,
-        };
-        this.lanes[event.lane.laneId] = lane;
+        const lane = this.addLane(event.lane);
         this.openSpan(lane, event.lane.laneId, event.lane.spawnedUs, 'starting', null);
         return;
       }
@@ -240,6 +236,7 @@ export class RunModel {
       }
       case 'output': {
         const lane = this.lanes[event.laneId];
+        if (event.tsUs > this.lastUs) this.lastUs = event.tsUs;
         if (!lane) return;
         lane.instants.push(this.instants.length);
         this.instants.push({
@@ -256,6 +253,7 @@ export class RunModel {
         this.closeSpan(lane, event.tsUs, null);
         lane.endUs = event.tsUs;
         lane.outcome = event.outcome;
+        lane.soloUs = event.soloUs;
         return;
       }
       case 'console':
@@ -286,7 +284,8 @@ export class RunModel {
           message: event.message,
           summary: event.summary,
         };
-        for (const lane of this.lanes) if (lane) this.closeSpan(lane, event.tsUs, null);
+        for (const id of this.order) this.closeSpan(this.lanes[id], event.tsUs, null);
+        if (event.tsUs > this.lastUs) this.lastUs = event.tsUs;
         return;
       default: {
         const unreachable: never = event;
@@ -307,7 +306,7 @@ export class RunModel {
     let hi = lane.spans.length - 1;
     while (lo <= hi) {
       const mid = (lo + hi) >> 1;
-      const i = lane.spans[mid];
+      const i = lane.spans.items[mid];
       const e = Number.isNaN(end[i]) ? Infinity : end[i];
       if (tUs < start[i]) hi = mid - 1;
       else if (tUs >= e) lo = mid + 1;
@@ -322,15 +321,15 @@ export class RunModel {
     if (!lane || tUs < lane.info.spawnedUs) return 'absent';
     if (lane.endUs !== null && tUs >= lane.endUs) return 'ended';
     const i = this.spanAt(laneIndex, tUs);
-    return i < 0 ? 'ended' : STATE_STYLES[this.spans.state[i]].state;
+    return i < 0 ? 'ended' : SPAN_STATES[this.spans.state[i]];
   }
 
   /** How many lanes are alive and how many running at `tUs`. */
   countsAt(tUs: number): { alive: number; running: number } {
     let alive = 0;
     let running = 0;
-    for (const lane of this.lanes) {
-      if (!lane) continue;
+    for (const id of this.order) {
+      const lane = this.lanes[id];
       const state = this.stateAt(lane.info.laneId, tUs);
       if (state === 'absent' || state === 'ended') continue;
       alive++;
