@@ -63,11 +63,16 @@ export default ts.config(
   {
     files: ['src-shared/**'],
     rules: {
-      'no-restricted-imports': restrict({
-        regex: '^(?!\\./|\\.\\./src-main/protocol/)',
-        message:
-          'src-shared/ is pure logic both the engine and the renderer run: it imports only itself and the protocol (no node, no electron, no svelte).',
-      }),
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: ['^[^.]', 'src-main/(?!protocol/)', 'src-renderer'].map((regex) => ({
+            regex,
+            message:
+              'src-shared/ is pure logic both the engine and the renderer run: it imports only itself and the protocol (no node, no electron, no svelte).',
+          })),
+        },
+      ],
     },
   },
   {

@@ -84,9 +84,15 @@ const HEADLESS: RunHeader = {
 export class RunModel {
   readonly runId: string;
   readonly scenarioId: string;
-  readonly title: string;
+  /** What the run is called (an imported file: its title, else its name). */
+  title: string;
   readonly params: ParamValues;
-  readonly cores: number;
+  /** Logical cores of the machine that ran it; 0 where the file did not say. */
+  cores: number;
+  /** Process names by pid, where known (imported files). */
+  readonly processNames = new Map<number, string>();
+  /** Rows follow `order` as it is (an imported file's sort indices), not the spawn times. */
+  fixedOrder = false;
   readonly lanes: LaneView[] = [];
   readonly instants: InstantView[] = [];
   readonly console: ConsoleLine[] = [];
@@ -114,6 +120,7 @@ export class RunModel {
    * records from different processes arrive in any order, lane ids with them.
    */
   inSpawnOrder(): LaneView[] {
+    if (this.fixedOrder) return this.order.map((id) => this.lanes[id]);
     return this.order
       .map((id) => this.lanes[id])
       .sort((a, b) => a.info.spawnedUs - b.info.spawnedUs || a.info.laneId - b.info.laneId);

@@ -82,6 +82,25 @@ function aliveUs(e: Evidence): number {
  * A run that failed with only its own lane, having run for next to nothing past its start-up (a
  * SyntaxError, an import that failed, a crash at once), did no work to judge: no verdict says otherwise.
  */
+/** Imported slices are this share of the workers' time: the file says when lanes were busy, not how. */
+export const SLICE_SHARE = 0.5;
+
+/**
+ * An imported trace whose slices name no state (most traces other tools write): the file shows when
+ * each lane was inside a slice, not whether it ran on a CPU or waited, so only concurrency is judged.
+ */
+function statesUnknown(e: Evidence): Verdict | null {
+  let total = 0;
+  for (const us of Object.values(e.workers.stateUs)) total += us;
+  if (total === 0 || e.workers.stateUs.slice < SLICE_SHARE * total) return null;
+  const alive = e.summary.peakAlive;
+  return {
+    rule: 'states-unknown',
+    sentence: `Up to ${alive} lanes were alive at once: that is concurrency. This trace's slices do not say whether their threads ran on a CPU or waited, so whether any ran in parallel cannot be told from it.`,
+    short: `${alive} at once; ran or waited: not recorded`,
+  };
+}
+
 function failedBeforeWork(e: Evidence): Verdict | null {
   const [only, ...others] = e.summary.lanes;
   if (e.failure === null || !only || others.length > 0) return null;
@@ -211,6 +230,7 @@ function parallel(e: Evidence): Verdict {
 
 /** The rules, most specific first: the first that holds gives the verdict. */
 const RULES: readonly ((e: Evidence) => Verdict | null)[] = [
+  statesUnknown,
   failedBeforeWork,
   gilSerialised,
   loopBlocked,

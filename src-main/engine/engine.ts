@@ -11,7 +11,7 @@ import { findPython } from './python/interpreter';
 import { PythonSource } from './python/python-source';
 import { Run, type RunSource } from './run';
 import { SCENARIOS, type Scenario, type ScenarioContext } from './scenarios/index';
-import { buildTimeline, timelineOf } from '../../src-shared/timeline';
+import { RunModel } from '../../src-shared/run-model';
 import { toChromeTrace } from './trace-export';
 
 /** How a door (Electron, browser mode, CLI, tests) sets up its engine. */
@@ -282,11 +282,12 @@ export class Engine {
     const run = this.runs.get(runId as RunId);
     if (!run) throw new EngineStateError(`no run ${runId} is kept (the last ${KEEP_RUNS} are)`);
     const endUs = run.running ? run.nowUs() : undefined;
-    const timeline = run.model ? timelineOf(run.model, endUs) : buildTimeline(run.events, endUs);
+    const model = run.model ?? RunModel.fromEvents(run.events, -1, 0, true);
+    if (!model) throw new EngineStateError(`run ${runId} has no events yet`);
     // A run still going has no summary yet.
     const ended = run.events.findLast((e) => e.type === 'run-ended');
     const summary = ended?.type === 'run-ended' ? ended.summary : null;
-    const trace = toChromeTrace(run.events, timeline, summary, process.pid, 'Concurrency Kitchen engine');
+    const trace = toChromeTrace(model, summary, process.pid, 'Concurrency Kitchen engine', endUs);
     const stamp = new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19);
     const name = run.scenario.id === 'script' ? run.scenario.title.replace(/\W+/g, '-') : run.scenario.id;
     return { fileName: `${name}-${stamp}.trace.json`, json: JSON.stringify(trace) };

@@ -5,7 +5,10 @@ import type { ParamValues } from './scenarios';
  * Every state a lane can be in. A lane is always in exactly one of them from
  * the moment it is spawned until it ends, so its spans tile its lifetime.
  */
-export const SPAN_STATES = ['starting', 'running', 'waiting', 'blocked', 'gil-wait', 'blocking'] as const;
+export const SPAN_STATES = ['starting', 'running', 'waiting', 'blocked', 'gil-wait', 'blocking', 'slice'] as const;
+
+/** The states a live run reports (the tracer, the workloads); `slice` comes only from imported files. */
+export const LIVE_STATES = ['starting', 'running', 'waiting', 'blocked', 'gil-wait', 'blocking'] as const;
 
 /**
  * - `starting`: start-up cost until the thread, process or task is ready.
@@ -15,6 +18,8 @@ export const SPAN_STATES = ['starting', 'running', 'waiting', 'blocked', 'gil-wa
  *   an event loop or cook busy with another task).
  * - `gil-wait`: a Python thread that is runnable but waiting for the GIL.
  * - `blocking`: an async task holding its event loop without yielding.
+ * - `slice`: a slice of an imported trace that names no state: the lane was inside it, but the file
+ *   does not say whether it ran on a CPU or waited.
  */
 export type SpanState = (typeof SPAN_STATES)[number];
 
@@ -137,6 +142,7 @@ export interface Verdict {
 
 /** The rules a verdict comes from. */
 export type VerdictRule =
+  | 'states-unknown'
   | 'failed-before-work'
   | 'gil-serialised'
   | 'io-overlapped'

@@ -1,4 +1,4 @@
-import { SPAN_STATES, type LaneKind, type SpanState } from './events';
+import { LIVE_STATES, type LaneKind, type SpanState } from './events';
 import { ValidationError, exactRecord, finite, integer, nullable, oneOf, record, text } from './validate';
 
 /**
@@ -160,7 +160,7 @@ export function validateTracerRecord(value: unknown, where = 'record'): TracerRe
       return {
         t,
         lane: text(o.lane, `${where}.lane`, MAX_KEY),
-        state: oneOf(o.state, `${where}.state`, SPAN_STATES),
+        state: oneOf(o.state, `${where}.state`, LIVE_STATES),
         detail: nullable(o.detail, `${where}.detail`, (v, w) => text(v, w, MAX_DETAIL)),
         cpuUs: nullable(o.cpuUs, `${where}.cpuUs`, (v, w) => finite(v, w, 0, TIME_LIMIT_US)),
         tsUs: time(o.tsUs, `${where}.tsUs`),

@@ -52,6 +52,12 @@ export const STATE_STYLES: readonly StateStyle[] = [
     color: '#d55e00',
     meaning: 'holding the event loop without yielding',
   },
+  {
+    state: 'slice',
+    label: 'in a slice',
+    color: '#5a6b8c',
+    meaning: 'an imported slice: the file does not say if it ran or waited',
+  },
 ];
 
 // The model stores a state as its index in SPAN_STATES: the styles must be in that order.

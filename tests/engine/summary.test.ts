@@ -193,6 +193,7 @@ describe('summarize', () => {
       blocked: 0,
       'gil-wait': 0,
       blocking: 0,
+      slice: 0,
     });
     expect(s.lanes[1].cpuUs).toBe(250_000);
     // From the first ready (100 ms) to the last end (1 s): 750 ms of CPU over 900 ms.

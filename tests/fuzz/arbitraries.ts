@@ -4,7 +4,7 @@
  * far from and close to what the validators accept.
  */
 import fc from 'fast-check';
-import { SPAN_STATES } from '../../src-main/protocol/events';
+import { LIVE_STATES } from '../../src-main/protocol/events';
 
 /** Strings a hostile or careless client might send: empty, control characters, lone surrogates, long. */
 export const oddString = fc.oneof(
@@ -99,7 +99,7 @@ export const recordWithin = (maxUs: number): fc.Arbitrary<Record<string, unknown
     fc.record({
       t: fc.constant('state'),
       lane: laneKey,
-      state: fc.nat({ max: SPAN_STATES.length - 1 }).map((i) => SPAN_STATES[i]),
+      state: fc.nat({ max: LIVE_STATES.length - 1 }).map((i) => LIVE_STATES[i]),
       detail: fc.option(fc.string({ minLength: 1, maxLength: 200 }), { nil: null }),
       cpuUs: cpu,
       tsUs,

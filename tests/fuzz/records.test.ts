@@ -201,11 +201,11 @@ describe(
             }
           }
 
-          const trace = JSON.parse(JSON.stringify(toChromeTrace(run.events, timeline, summary, 1, 'fuzz'))) as {
+          const trace = JSON.parse(JSON.stringify(toChromeTrace(run.model!, summary, 1, 'fuzz'))) as {
             traceEvents: { ph: string; pid: unknown; tid: unknown; ts?: unknown; dur?: unknown }[];
           };
           for (const event of trace.traceEvents) {
-            expect(['M', 'X', 'i']).toContain(event.ph);
+            expect(['M', 'X', 'i', 's', 'f']).toContain(event.ph);
             expect(Number.isInteger(event.pid) && Number.isInteger(event.tid)).toBe(true);
             if (event.ph !== 'M') expect(typeof event.ts === 'number' && event.ts >= 0).toBe(true);
             if (event.ph === 'X') expect(typeof event.dur === 'number' && event.dur >= 0).toBe(true);
