@@ -1,4 +1,4 @@
-import type { RunEndReason, RunSummary } from '../protocol/events';
+import { SPAN_STATES, type RunEndReason, type RunSummary, type SpanState } from '../protocol/events';
 
 /** Microseconds as a short human duration: `850 µs`, `12.3 ms`, `1.21 s`. */
 export function formatUs(us: number): string {
@@ -15,8 +15,31 @@ const plural = (n: number, word: string): string =>
 /** Lanes listed one a row under the summary; the rest are counted (a script may start thousands). */
 const MAX_LANE_ROWS = 40;
 
-/** The run summary as the CLI prints it. */
-export function formatSummary(scenarioId: string, reason: RunEndReason, message: string | null, s: RunSummary): string {
+const HEADINGS: Readonly<Record<SpanState, string>> = {
+  starting: 'starting',
+  running: 'running',
+  waiting: 'waiting',
+  blocked: 'blocked',
+  'gil-wait': 'GIL wait',
+  blocking: 'blocking',
+  slice: 'in slice',
+};
+
+/**
+ * The run summary as the CLI prints it. `more` says where the lanes not listed are (a run's: its
+ * trace; a file's: the file).
+ */
+export function formatSummary(
+  scenarioId: string,
+  reason: RunEndReason,
+  message: string | null,
+  s: RunSummary,
+  more = 'every one is in the trace (--out)',
+): string {
+  // The six states of a live run; an imported trace's slices where it has them, and then only states it has.
+  const has = (state: SpanState) => s.lanes.some((l) => l.stateUs[state] > 0);
+  const states = SPAN_STATES.filter((state) => (has('slice') ? has(state) : state !== 'slice'));
+  const unknownStates = s.verdict.rule === 'states-unknown';
   const lines = [
     `${scenarioId}: ${reason}${message ? ` (${message})` : ''}`,
     `  ${s.verdict.sentence}`,
@@ -24,11 +47,13 @@ export function formatSummary(scenarioId: string, reason: RunEndReason, message:
     s.cpuUs === null || s.coresBusy === null
       ? '  CPU time           not measured (the OS scheduler was not sampled)'
       : `  CPU time           ${formatUs(s.cpuUs)} (${s.coresBusy.toFixed(2)} of ${plural(s.cores, 'core')} busy on average)`,
-    `  parallelism        ${plural(s.peakRunning, 'lane')} running at the same instant, at most` +
-      (s.peakCores === null
-        ? ''
-        : ` (${s.peakCores.toFixed(2)} cores' worth of CPU` +
-          `${s.peakReady > s.peakRunning ? `; ${s.peakReady} were ready at once and took turns` : ''})`),
+    unknownStates
+      ? '  parallelism        not recorded (the slices do not say whether their lanes ran or waited)'
+      : `  parallelism        ${plural(s.peakRunning, 'lane')} running at the same instant, at most` +
+        (s.peakCores === null
+          ? ''
+          : ` (${s.peakCores.toFixed(2)} cores' worth of CPU` +
+            `${s.peakReady > s.peakRunning ? `; ${s.peakReady} were ready at once and took turns` : ''})`),
     `  concurrency        ${plural(s.peakAlive, 'lane')} alive at the same instant, at most`,
     ...(s.workers
       ? [
@@ -51,21 +76,16 @@ export function formatSummary(scenarioId: string, reason: RunEndReason, message:
       ? '  one after another  unknown (a traced script does not say how long its parts take alone)'
       : `  one after another  ${formatUs(s.sequentialUs)} → speedup ${s.speedup.toFixed(2)}×`,
     '',
-    `  ${pad('lane', 28)}${['cpu', 'starting', 'running', 'waiting', 'blocked', 'GIL wait', 'blocking'].map((h) => lpad(h, 10)).join('')}`,
+    `  ${pad('lane', 28)}${['cpu', ...states.map((state) => HEADINGS[state])].map((h) => lpad(h, 10)).join('')}`,
   ];
   for (const lane of s.lanes.slice(0, MAX_LANE_ROWS)) {
     const cells = [
       lane.cpuUs === null ? '—' : formatUs(lane.cpuUs),
-      formatUs(lane.stateUs.starting),
-      formatUs(lane.stateUs.running),
-      formatUs(lane.stateUs.waiting),
-      formatUs(lane.stateUs.blocked),
-      formatUs(lane.stateUs['gil-wait']),
-      formatUs(lane.stateUs.blocking),
+      ...states.map((state) => formatUs(lane.stateUs[state])),
     ];
     lines.push(`  ${pad(lane.name.slice(0, 27), 28)}${cells.map((c) => lpad(c, 10)).join('')}`);
   }
-  const more = s.lanes.length - MAX_LANE_ROWS;
-  if (more > 0) lines.push(`  … and ${plural(more, 'more lane')}: every one is in the trace (--out)`);
+  const left = s.lanes.length - MAX_LANE_ROWS;
+  if (left > 0) lines.push(`  … and ${plural(left, 'more lane')}: ${more}`);
   return lines.join('\n');
 }

@@ -15,6 +15,8 @@ import type { Run } from '../engine/run';
 import type { EngineEvent, LaneInfo } from '../protocol/events';
 import { ValidationError } from '../protocol/validate';
 import { signalExitStatus } from '../engine/signals';
+import { readTraceFile } from '../engine/trace-file';
+import { parsePort, serveBrowserMode } from '../web/serve';
 import { formatSummary, formatUs } from './format';
 import { parseParam, splitPythonCommand } from './params';
 
@@ -240,7 +242,72 @@ function program(): Program {
     .action(async (command: string[], options: Outputs) => {
       process.exitCode = await traceCommand(command, options);
     });
+  cli
+    .command('view')
+    .description('open a Chrome trace (ours, VizTracer, Perfetto, chrome://tracing; .gz too) in browser mode')
+    .argument('<file>', 'a Chrome Trace Event JSON file')
+    .option('--port <n>', 'port to listen on (0 picks a free one)', parsePort, 0)
+    .option('--no-open', 'do not open a browser')
+    .action(async (file: string, options: { port: number; open: boolean }) => {
+      const path = readableFile(file);
+      if (path === null) {
+        process.exitCode = EXIT.usage;
+        return;
+      }
+      await serveBrowserMode({
+        ...options,
+        openFile: { path, bytes: statSync(path).size },
+        builtDir: import.meta.dirname,
+      });
+    });
+  cli
+    .command('summary')
+    .description('print the summary of a Chrome trace (any tool’s; .gz too)')
+    .argument('<file>', 'a Chrome Trace Event JSON file')
+    .action(async (file: string) => {
+      process.exitCode = await summaryCommand(file);
+    });
   return cli;
+}
+
+/** The file as an absolute path if it can be read, else null (and why, on stderr). */
+function readableFile(file: string): string | null {
+  const path = resolve(file);
+  try {
+    if (!statSync(path).isFile()) throw new Error('not a file');
+    accessSync(path, constants.R_OK);
+    return path;
+  } catch (err) {
+    const why = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message;
+    process.stderr.write(`kitchen: cannot read ${file}: ${why}\n`);
+    return null;
+  }
+}
+
+/** `kitchen summary FILE`: reads any Chrome trace and prints what it showed. */
+async function summaryCommand(file: string): Promise<number> {
+  const path = readableFile(file);
+  if (path === null) return EXIT.usage;
+  let result;
+  try {
+    result = await readTraceFile(path);
+  } catch (err) {
+    process.stderr.write(`kitchen: ${(err as Error).message}\n`);
+    return EXIT.failed;
+  }
+  const { model, notes, events } = result;
+  const end = model.end;
+  if (!end) return EXIT.failed;
+  const lanes = model.order.length;
+  process.stdout.write(
+    `${basename(path)}: ${events.toLocaleString('en')} events, ${lanes.toLocaleString('en')} lanes, ` +
+      `${model.spans.count.toLocaleString('en')} spans\n`,
+  );
+  for (const note of notes) process.stdout.write(`  ${note}\n`);
+  process.stdout.write(
+    `${formatSummary(model.title, end.reason, end.message, end.summary, 'every one is in the file')}\n`,
+  );
+  return EXIT.ok;
 }
 
 async function main(): Promise<void> {

@@ -2,57 +2,9 @@
  * `npm run web`: browser mode. The same engine behind a loopback server;
  * prints the URL (with its token) on one line and opens it unless told not to.
  */
-import { spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { Command as Program, InvalidArgumentError } from 'commander';
+import { Command as Program } from 'commander';
 import { APP } from '../app-info';
-import { Engine } from '../engine/engine';
-import { stopRunsBeforeDying } from '../engine/last-resort';
-import { builtLayout } from '../engine/layout';
-import { privateTempDir, removeTempDir } from '../engine/temp';
-import { startWebServer } from './server';
-
-function parsePort(value: string): number {
-  const port = Number(value);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new InvalidArgumentError(`expected a port from 0 to 65535, got ${JSON.stringify(value)}`);
-  }
-  return port;
-}
-
-/** How long the page that opens the app (with the token in it) is kept. */
-const OPENER_KEEP_MS = 60_000;
-
-/**
- * Opens the app in the default browser (KITCHEN_OPEN_WITH names another command). The opener's command
- * line is readable by every user of the machine (`ps`), so it is not given the URL and its token: it
- * is given a page in a private folder (this user's only) that sends the browser on to the URL. The
- * page is removed a minute later, or when the server stops.
- */
-function openBrowser(url: string): void {
-  const dir = privateTempDir('open');
-  const page = join(dir, 'open.html');
-  const href = JSON.stringify(url);
-  writeFileSync(
-    page,
-    `<!doctype html><meta charset="utf-8"><title>Concurrency Kitchen</title>` +
-      `<script>location.replace(${href})</script><p>Opening Concurrency Kitchen…</p>\n`,
-    { mode: 0o600 },
-  );
-  setTimeout(() => removeTempDir(dir), OPENER_KEEP_MS).unref();
-  const custom = process.env.KITCHEN_OPEN_WITH;
-  const [command, args] = custom
-    ? [custom, [page]]
-    : process.platform === 'darwin'
-      ? ['open', [page]]
-      : process.platform === 'win32'
-        ? ['cmd', ['/c', 'start', '""', page]]
-        : ['xdg-open', [page]];
-  const child = spawn(command, args, { stdio: 'ignore', detached: true });
-  child.on('error', () => console.log('Could not open a browser: open the URL above yourself.'));
-  child.unref();
-}
+import { parsePort, serveBrowserMode } from './serve';
 
 async function main(): Promise<void> {
   const options = new Program('kitchen-web')
@@ -61,33 +13,7 @@ async function main(): Promise<void> {
     .option('--no-open', 'do not open a browser')
     .parse(process.argv)
     .opts<{ port: number; open: boolean }>();
-
-  const engine = new Engine({ ...builtLayout(import.meta.dirname), transport: 'browser', version: APP.version });
-  stopRunsBeforeDying(engine);
-  let server;
-  try {
-    server = await startWebServer({
-      engine,
-      rendererDir: join(import.meta.dirname, '../renderer'),
-      port: options.port,
-    });
-  } catch (err) {
-    console.error(`Could not start browser mode: ${(err as Error).message}`);
-    process.exit(1);
-  }
-  console.log(`${APP.name} (browser mode): ${server.url}`);
-  if (options.open) openBrowser(server.url);
-
-  let closing = false;
-  const shutdown = async () => {
-    if (closing) return;
-    closing = true;
-    await engine.stopAll();
-    await server.close();
-    process.exit(0);
-  };
-  process.on('SIGINT', () => void shutdown());
-  process.on('SIGTERM', () => void shutdown());
+  await serveBrowserMode({ ...options, builtDir: import.meta.dirname });
 }
 
 void main();

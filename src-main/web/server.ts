@@ -1,4 +1,5 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -26,7 +27,13 @@ export interface WebServerOptions {
   readonly authTimeoutMs?: number;
   /** How long a request may take to send its headers before its connection is closed (default 10 s). */
   readonly headersTimeoutMs?: number;
+  /** A trace file to serve at /opened-trace, to a request that carries the token (`kitchen view FILE`). */
+  readonly openFile?: string;
 }
+
+/** Where the page fetches the file `kitchen view` was given, with the token in this header. */
+export const OPENED_TRACE_PATH = '/opened-trace';
+export const TOKEN_HEADER = 'x-kitchen-token';
 
 /** A running browser-mode server. */
 export interface WebServer {
@@ -106,6 +113,35 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     }
   };
 
+  /** The trace `kitchen view` was given: only to a request with the token (it may hold anything the user traced). */
+  const serveOpenedTrace = (req: IncomingMessage, res: ServerResponse) => {
+    const given = req.headers[TOKEN_HEADER];
+    if (typeof given !== 'string' || !sameToken(given, token)) {
+      res.writeHead(401, TEXT).end('The token is missing or wrong.\n');
+      return;
+    }
+    if (!options.openFile) {
+      res.writeHead(404, TEXT).end('No trace was opened with this server.\n');
+      return;
+    }
+    const file = createReadStream(options.openFile);
+    file.once('error', (err) => {
+      if (!res.headersSent) res.writeHead(404, TEXT).end(`The trace could not be read: ${err.message}\n`);
+      else res.destroy();
+    });
+    file.once('open', () => {
+      res.writeHead(200, {
+        ...SECURITY_HEADERS,
+        'Content-Type': 'application/octet-stream',
+        'Cache-Control': 'no-store',
+      });
+      if (req.method === 'HEAD') {
+        file.destroy();
+        res.end();
+      } else file.pipe(res);
+    });
+  };
+
   const headersTimeout = options.headersTimeoutMs ?? HEADERS_TIMEOUT_MS;
   const timeouts = {
     headersTimeout,
@@ -119,6 +155,10 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405, { ...TEXT, Allow: 'GET, HEAD' }).end();
+      return;
+    }
+    if ((req.url ?? '').split(/[?#]/, 1)[0] === OPENED_TRACE_PATH) {
+      serveOpenedTrace(req, res);
       return;
     }
     serveFile(req, res).catch(() => {
