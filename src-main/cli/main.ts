@@ -10,7 +10,7 @@ import { Command as Program, CommanderError } from 'commander';
 import { APP } from '../app-info';
 import { Engine, EngineStateError } from '../engine/engine';
 import { stopRunsBeforeDying } from '../engine/last-resort';
-import { builtLayout } from '../engine/layout';
+import { builtLayout } from '../engine/build-paths';
 import type { Run } from '../engine/run';
 import type { EngineEvent, LaneInfo } from '../protocol/events';
 import { ValidationError } from '../protocol/validate';

@@ -6,7 +6,7 @@ import { app, BrowserWindow } from 'electron';
 import { APP } from '../app-info';
 import { Engine } from '../engine/engine';
 import { stopRunsBeforeDying } from '../engine/last-resort';
-import { builtLayout } from '../engine/layout';
+import { builtLayout } from '../engine/build-paths';
 import { setupIpc } from './ipc';
 import { setupMenu } from './menu';
 import { registerAppScheme, RENDERER_DIR, serveApp, setupSecurity } from './security';

@@ -3,7 +3,7 @@ import { open, stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { basename, dirname, resolve } from 'node:path';
 import type { Command, CommandResults, Hello, PythonInfo, PythonStatus, TraceFile } from '../protocol/commands';
-import type { EventBatch, RunSnapshot } from '../protocol/events';
+import { LIVE_REFRESH_MS, type EventBatch, type RunSnapshot } from '../protocol/events';
 import type { RunId, ScenarioId } from '../protocol/ids';
 import { resolveParams, type ParamValues, type ScenarioInfo } from '../protocol/scenarios';
 import { ValidationError } from '../protocol/validate';
@@ -208,7 +208,7 @@ export class Engine {
         params,
         source,
         cores: this.cores,
-        flushMs: this.options.flushMs ?? 16,
+        flushMs: this.options.flushMs ?? LIVE_REFRESH_MS,
         stopGraceMs: this.options.stopGraceMs ?? 400,
         onBatch: (batch) => {
           for (const listener of this.listeners) listener(batch);

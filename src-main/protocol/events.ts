@@ -246,7 +246,14 @@ export type EngineEvent =
       readonly summary: RunSummary;
     };
 
-/** The engine's events travel in batches, about one per animation frame. */
+/**
+ * The one refresh interval from engine to pixels: the engine sends a batch at most this often, and
+ * live views redraw at this rate (src-renderer/lib/frame.ts). 50 ms (20 a second) keeps a growing
+ * chart smooth on a projector and leaves the CPUs to the workload it measures (see docs/BENCHMARKS.md).
+ */
+export const LIVE_REFRESH_MS = 50;
+
+/** The engine's events travel in batches, one per LIVE_REFRESH_MS at most. */
 export interface EventBatch {
   readonly runId: RunId;
   /** 0, 1, 2… per run, so a receiver can tell when it missed one. */

@@ -10,7 +10,7 @@ import { InvalidArgumentError } from 'commander';
 import { APP } from '../app-info';
 import { Engine } from '../engine/engine';
 import { stopRunsBeforeDying } from '../engine/last-resort';
-import { builtLayout } from '../engine/layout';
+import { builtLayout } from '../engine/build-paths';
 import { privateTempDir, removeTempDir } from '../engine/temp';
 import { startWebServer } from './server';
 

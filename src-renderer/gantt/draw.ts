@@ -1,4 +1,5 @@
 import type { RunModel } from '@shared/run-model';
+import { reduceLane, STATE_COUNT, type LaneSummary, type Window } from './lod';
 
 /** The part of a canvas 2D context the draw functions use (a fake one in tests). */
 export type Ctx = Pick<
@@ -24,15 +25,23 @@ export type Ctx = Pick<
   textBaseline: CanvasTextBaseline;
 };
 
-/** The visible time window mapped onto the canvas width. */
-export interface Viewport {
-  readonly x0Us: number;
-  readonly x1Us: number;
-  readonly widthPx: number;
+/**
+ * The chart's one time scale (the d3 scale of the axis): drawing and hit-testing read their mapping
+ * from it, so there is one time→x mapping per chart.
+ */
+export interface TimeScale {
+  (tUs: number): number;
+  domain(): number[];
+  range(): number[];
+  invert(x: number): number;
 }
 
-/** x position of a time. */
-export const xOf = (v: Viewport, tUs: number): number => ((tUs - v.x0Us) / (v.x1Us - v.x0Us)) * v.widthPx;
+/** The visible window of a scale, for the LOD reducer. */
+export function windowOf(x: TimeScale): Window {
+  const [t0Us, t1Us] = x.domain();
+  const [r0, r1] = x.range();
+  return { t0Us, t1Us, widthPx: r1 - r0 };
+}
 
 /** Vertical placement of bars inside a row. */
 export interface BarMetrics {
@@ -65,97 +74,149 @@ export interface SpanStyle {
 }
 
 /**
- * Draws one run's spans that fall in the viewport, each at least a pixel
- * wide. Open spans reach `nowUs`. A running span whose measured CPU time is
- * well below its length gets the `shared` overlay: it was runnable, but the
- * OS gave its core to someone else part of the time. Returns how many were drawn.
+ * Draws one lane's row through the level-of-detail reducer: spans a pixel or wider as bars (a running
+ * span whose CPU time was well below its length gets the `shared` overlay: it was runnable, but the
+ * OS gave its core to someone else part of the time), and pixel columns holding thinner spans as
+ * coverage marks, stacked by the share of each state. Open spans reach `nowUs`. Returns spans visited.
  */
-export function drawSpans(
+export function drawLane(
   ctx: Ctx,
   model: RunModel,
-  topByLane: Float64Array,
-  view: Viewport,
+  laneIndex: number,
+  topPx: number,
+  x: TimeScale,
   bar: BarMetrics,
   nowUs: number,
   style: SpanStyle,
+  summary: LaneSummary | null,
 ): number {
-  const { count, lane, start, end, state, cpu } = model.spans;
-  const colors = style.colors;
+  const lane = model.lanes[laneIndex];
+  if (!lane) return 0;
+  const store = model.spans;
+  const { start, end, cpu } = store;
   const h = bar.rowPx - 2 * bar.padPx;
-  let drawn = 0;
-  let lastColor = -1;
-  for (let i = 0; i < count; i++) {
-    const top = topByLane[lane[i]];
-    if (Number.isNaN(top)) continue;
+  const y = topPx + bar.padPx;
+  const hatched = (i: number) => {
+    if (!style.executing.has(store.state[i])) return 0;
     const e = Number.isNaN(end[i]) ? nowUs : end[i];
-    if (e < view.x0Us || start[i] > view.x1Us || e <= start[i]) continue;
-    const x0 = Math.max(xOf(view, start[i]), -1);
-    const x1 = Math.min(xOf(view, e), view.widthPx + 1);
-    if (state[i] !== lastColor) {
-      ctx.fillStyle = colors[state[i]];
-      lastColor = state[i];
+    return coreShare(start[i], e, cpu[i]) === 'shared' ? 1 : 0;
+  };
+  let columnX = -2;
+  let columnW = 0;
+  const heights = new Int16Array(STATE_COUNT);
+  const pending = new Int16Array(STATE_COUNT);
+  const flushColumns = () => {
+    if (columnW <= 0) return;
+    let yy = y + h;
+    for (let s = 0; s < STATE_COUNT; s++) {
+      if (pending[s] <= 0) continue;
+      yy -= pending[s];
+      ctx.fillStyle = style.colors[s];
+      ctx.fillRect(columnX, yy, columnW, pending[s]);
     }
-    ctx.fillRect(x0, top + bar.padPx, Math.max(1, x1 - x0), h);
-    if (style.executing.has(state[i]) && coreShare(start[i], e, cpu[i]) === 'shared') {
-      ctx.fillStyle = style.shared;
-      ctx.fillRect(x0, top + bar.padPx, Math.max(1, x1 - x0), h);
-      lastColor = -1;
-    }
-    drawn++;
-  }
-  return drawn;
+    columnW = 0;
+  };
+  const visited = reduceLane(
+    store,
+    lane.spans,
+    summary,
+    windowOf(x),
+    nowUs,
+    {
+      run(x0, x1, state, span) {
+        ctx.fillStyle = style.colors[state];
+        ctx.fillRect(x0, y, x1 - x0, h);
+        if (hatched(span)) {
+          ctx.fillStyle = style.shared;
+          ctx.fillRect(x0, y, x1 - x0, h);
+        }
+      },
+      column(cx, mix) {
+        // Heights in whole pixels, each state present at least one; identical neighbours merge.
+        for (let s = 0; s < STATE_COUNT; s++) heights[s] = mix[s] > 0 ? Math.max(1, Math.round(mix[s] * h)) : 0;
+        let same = cx === columnX + columnW;
+        for (let s = 0; s < STATE_COUNT && same; s++) same = heights[s] === pending[s];
+        if (same) {
+          columnW++;
+          return;
+        }
+        flushColumns();
+        pending.set(heights);
+        columnX = cx;
+        columnW = 1;
+      },
+    },
+    hatched,
+  );
+  flushColumns();
+  return visited;
 }
 
+/** Instants of a lane drawn at most: a lane printing thousands of lines gets markers for those in view only. */
+const MAX_INSTANT_LABELS = 400;
+
 /**
- * Draws printed lines as markers at the top of their lane, with the text
- * beside them when it fits before the next marker.
+ * Draws a lane's printed lines in view as markers at the top of its row, with the text beside them
+ * when it fits before the next marker.
  */
 export function drawInstants(
   ctx: Ctx,
   model: RunModel,
-  topByLane: Float64Array,
-  view: Viewport,
+  laneIndex: number,
+  topPx: number,
+  x: TimeScale,
   bar: BarMetrics,
   font: string,
 ): void {
+  const lane = model.lanes[laneIndex];
+  if (!lane || lane.instants.length === 0) return;
+  const { t0Us, t1Us, widthPx } = windowOf(x);
   ctx.font = font;
   ctx.textBaseline = 'middle';
-  for (const lane of model.lanes) {
-    if (!lane) continue;
-    const top = topByLane[lane.info.laneId];
-    if (Number.isNaN(top)) continue;
-    const xs = lane.instants.map((i) => xOf(view, model.instants[i].tsUs));
-    lane.instants.forEach((index, k) => {
-      const x = xs[k];
-      if (x < -200 || x > view.widthPx) return;
-      const instant = model.instants[index];
-      const y = top + bar.padPx;
-      ctx.fillStyle = instant.stream === 'stderr' ? '#b00020' : '#1d1d1f';
-      ctx.beginPath();
-      ctx.moveTo(x - 5, y - 1);
-      ctx.lineTo(x + 5, y - 1);
-      ctx.lineTo(x, y + 7);
-      ctx.closePath();
-      ctx.fill();
-      const room = (k + 1 < xs.length ? xs[k + 1] : view.widthPx) - x - 12;
-      const text = instant.text;
-      const width = ctx.measureText(text).width;
-      if (width + 8 > room) return;
-      const ty = top + bar.rowPx / 2;
-      ctx.fillStyle = 'rgba(255,255,255,0.85)';
-      ctx.fillRect(x + 6, ty - 9, width + 8, 18);
-      ctx.fillStyle = instant.stream === 'stderr' ? '#b00020' : '#1d1d1f';
-      ctx.fillText(text, x + 10, ty);
-    });
+  // Instants of a lane are in time order: the first in view by binary search.
+  const list = lane.instants;
+  let lo = 0;
+  let hi = list.length;
+  const margin = (t1Us - t0Us) * (200 / Math.max(1, widthPx));
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (model.instants[list[mid]].tsUs < t0Us - margin) lo = mid + 1;
+    else hi = mid;
+  }
+  let drawn = 0;
+  for (let k = lo; k < list.length && drawn < MAX_INSTANT_LABELS; k++) {
+    const instant = model.instants[list[k]];
+    if (instant.tsUs > t1Us) break;
+    drawn++;
+    const at = x(instant.tsUs);
+    const y = topPx + bar.padPx;
+    ctx.fillStyle = instant.stream === 'stderr' ? '#b00020' : '#1d1d1f';
+    ctx.beginPath();
+    ctx.moveTo(at - 5, y - 1);
+    ctx.lineTo(at + 5, y - 1);
+    ctx.lineTo(at, y + 7);
+    ctx.closePath();
+    ctx.fill();
+    const next = k + 1 < list.length ? x(model.instants[list[k + 1]].tsUs) : widthPx;
+    const room = Math.min(next, widthPx) - at - 12;
+    const text = instant.text;
+    if (text.length * 4 > room) continue;
+    const width = ctx.measureText(text).width;
+    if (width + 8 > room) continue;
+    const ty = topPx + bar.rowPx / 2;
+    ctx.fillStyle = 'rgba(255,255,255,0.85)';
+    ctx.fillRect(at + 6, ty - 9, width + 8, 18);
+    ctx.fillStyle = instant.stream === 'stderr' ? '#b00020' : '#1d1d1f';
+    ctx.fillText(text, at + 10, ty);
   }
 }
 
 /** The live edge: a dashed line at "now". */
-export function drawNow(ctx: Ctx, view: Viewport, nowUs: number, heightPx: number): void {
-  const x = xOf(view, nowUs);
-  if (x < 0 || x > view.widthPx) return;
+export function drawNow(ctx: Ctx, x: TimeScale, nowUs: number, heightPx: number): void {
+  const at = x(nowUs);
+  if (at < 0 || at > windowOf(x).widthPx) return;
   ctx.fillStyle = '#1d1d1f';
-  for (let y = 0; y < heightPx; y += 8) ctx.fillRect(Math.round(x) - 1, y, 2, 4);
+  for (let y = 0; y < heightPx; y += 8) ctx.fillRect(Math.round(at) - 1, y, 2, 4);
 }
 
 /** Faint vertical lines at the axis ticks. */
@@ -181,23 +242,24 @@ export function drawCores(
   ctx: Ctx,
   model: RunModel,
   rows: readonly { core: number; topPx: number }[],
-  view: Viewport,
+  x: TimeScale,
   bar: BarMetrics,
   laneColor: (lane: number) => string,
   font: string,
   shared: string | CanvasPattern,
 ): void {
   const topOf = new Map(rows.map((r) => [r.core, r.topPx]));
+  const view = windowOf(x);
   ctx.font = font;
   ctx.textBaseline = 'middle';
   // Hatched stretches first: a thread that got the core is drawn over one that waited on it.
   for (const hatched of [true, false]) {
     for (const span of model.coreSpans) {
       const top = topOf.get(span.core);
-      if (top === undefined || span.endUs < view.x0Us || span.startUs > view.x1Us) continue;
+      if (top === undefined || span.endUs < view.t0Us || span.startUs > view.t1Us) continue;
       if ((coreShare(span.startUs, span.endUs, span.cpuUs) === 'shared') !== hatched) continue;
-      const x0 = Math.max(xOf(view, span.startUs), -1);
-      const x1 = Math.min(xOf(view, span.endUs), view.widthPx + 1);
+      const x0 = Math.max(x(span.startUs), -1);
+      const x1 = Math.min(x(span.endUs), view.widthPx + 1);
       const width = Math.max(1, x1 - x0);
       ctx.fillStyle = laneColor(span.lane);
       ctx.fillRect(x0, top + bar.padPx, width, bar.rowPx - 2 * bar.padPx);

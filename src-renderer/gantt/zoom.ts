@@ -10,13 +10,27 @@ export interface TimeZoom {
   scaleBy(factor: number): void;
   /** Pans by a fraction of the visible width (keyboard). */
   panBy(fraction: number): void;
+  /** Shows [from, to] of the whole, as fractions of it (the minimap). */
+  showWindow(from: number, to: number): void;
 }
 
-/** Wheel zooms, drag pans; never before the start or after the end of what is shown. */
-export function timeZoom(onZoom: (transform: ZoomTransform) => void): TimeZoom {
+/**
+ * Wheel zooms, drag pans; never before the start or after the end of what is shown. Where the rows
+ * scroll (`wheelScrolls()`), a plain wheel scrolls them and Ctrl+wheel zooms.
+ */
+export function timeZoom(
+  onZoom: (transform: ZoomTransform) => void,
+  wheelScrolls: () => boolean = () => false,
+): TimeZoom {
   let node: HTMLElement | null = null;
   const behavior: ZoomBehavior<HTMLElement, unknown> = zoom<HTMLElement, unknown>()
-    .scaleExtent([1, 50_000])
+    .scaleExtent([1, 1_000_000])
+    .filter((event: Event) => {
+      if (event.type === 'wheel') return (event as WheelEvent).ctrlKey || !wheelScrolls();
+      // d3's default: no secondary buttons, no Ctrl-drag.
+      const e = event as MouseEvent;
+      return (!e.ctrlKey || event.type === 'wheel') && !e.button;
+    })
     .on('zoom', (event: { transform: ZoomTransform }) => onZoom(event.transform));
   const fit = (el: HTMLElement) => {
     const width = Math.max(1, el.clientWidth);
@@ -48,6 +62,13 @@ export function timeZoom(onZoom: (transform: ZoomTransform) => void): TimeZoom {
     },
     scaleBy(factor) {
       if (node) select(node).call(behavior.scaleBy, factor);
+    },
+    showWindow(from, to) {
+      if (!node) return;
+      const width = Math.max(1, node.clientWidth);
+      const span = Math.max(1e-9, to - from);
+      const k = Math.max(1, 1 / span);
+      select(node).call(behavior.transform, zoomIdentity.scale(k).translate(-from * width, 0));
     },
     panBy(fraction) {
       if (!node) return;

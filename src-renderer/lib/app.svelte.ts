@@ -4,6 +4,45 @@ import type { ParamSpec, ScenarioInfo } from '@protocol/scenarios';
 import type { Bridge, Link } from './bridge';
 import { splitArgs } from './args';
 import { RunModel } from '@shared/run-model';
+import { raf } from './frame';
+import { ImportCancelled, importChromeTrace, isGzip, TraceImportError } from '@shared/trace-import/index';
+
+/** The stream un-gzipped if its first bytes say it is gzip. */
+async function maybeGunzip(stream: ReadableStream<Uint8Array>): Promise<ReadableStream<Uint8Array>> {
+  const reader = stream.getReader();
+  const first = await reader.read();
+  const head = first.value ?? new Uint8Array(0);
+  const rest = new ReadableStream<Uint8Array>({
+    start(controller) {
+      if (head.byteLength > 0) controller.enqueue(head);
+      if (first.done) controller.close();
+    },
+    async pull(controller) {
+      const next = await reader.read();
+      if (next.done) controller.close();
+      else controller.enqueue(next.value);
+    },
+    cancel: (reason) => reader.cancel(reason),
+  });
+  return isGzip(head)
+    ? rest.pipeThrough(new DecompressionStream('gzip') as unknown as TransformStream<Uint8Array, Uint8Array>)
+    : rest;
+}
+
+/** A text stream as an async iterable of chunks, cancelled with the signal. */
+async function* streamChunks(stream: ReadableStream<string>, signal: AbortSignal): AsyncGenerator<string> {
+  const reader = stream.getReader();
+  try {
+    for (;;) {
+      if (signal.aborted) return;
+      const { done, value } = await reader.read();
+      if (done) return;
+      yield value;
+    }
+  } finally {
+    void reader.cancel().catch(() => undefined);
+  }
+}
 
 /** The two chef scenarios are shown together: one look tells concurrency from parallelism. */
 export const CHEF_PAIR = ['chef-concurrent', 'chef-parallel'] as const;
@@ -29,9 +68,6 @@ const store = (key: string, value: string): void => {
   }
 };
 
-/** How often views redraw while a run is live. */
-const LIVE_REDRAW_MS = 100;
-
 /**
  * The UI's state: what the engine offered, what the user picked, the runs
  * received so far. Run models are mutated in place by batches and are not
@@ -52,8 +88,14 @@ export class AppState {
   error = $state<string | null>(null);
   /** Scenarios still to run after the current one ("run both"). */
   queue = $state<string[]>([]);
-  /** What the Run button runs: a lesson scenario, or the user's script. */
-  mode = $state<'lessons' | 'script'>('lessons');
+  /** What the Run button runs: a lesson scenario, or the user's script; or a trace file shown. */
+  mode = $state<'lessons' | 'script' | 'file'>('lessons');
+  /** The trace file opened last (File ▸ Open, drag and drop, `kitchen view`). */
+  opened = $state.raw<RunModel | null>(null);
+  /** A file being read: its name, how far (0..1, null if its size is not known) and the events so far. */
+  importing = $state<{ name: string; fraction: number | null; events: number } | null>(null);
+  private importAbort: AbortController | null = null;
+  private offeredFileTaken = false;
   python = $state.raw<PythonStatus | null>(null);
   pythonPath = $state(stored('python'));
   scriptPath = $state(stored('script'));
@@ -72,6 +114,7 @@ export class AppState {
   /** The runs the timeline and kitchen show: the chef pair together, otherwise the current one. */
   readonly shown: RunModel[] = $derived.by(() => {
     void this.version;
+    if (this.mode === 'file') return this.opened ? [this.opened] : [];
     if (this.mode === 'script') return this.current?.scenarioId === SCRIPT ? [this.current] : [];
     if (isChef(this.selectedId)) {
       return CHEF_PAIR.flatMap((id) => (this.latest[id] ? [this.latest[id]] : []));
@@ -80,6 +123,9 @@ export class AppState {
   });
 
   constructor(private readonly bridge: Bridge) {
+    raf.beforeFrame(() => {
+      if (this.pending) this.bump();
+    });
     bridge.onBatch((batch) => this.receive(batch));
     bridge.onLink((link) => {
       this.link = link;
@@ -93,6 +139,13 @@ export class AppState {
       this.hello = await this.bridge.hello();
       this.python = this.pythonPath ? await this.bridge.configurePython(this.pythonPath) : this.hello.python;
       await this.resync();
+      // `kitchen view FILE`: the server offers a file; this page opens it once.
+      const offered = this.hello.openFile;
+      if (offered && !this.offeredFileTaken && this.bridge.openedTrace) {
+        this.offeredFileTaken = true;
+        const stream = await this.bridge.openedTrace();
+        void this.importStream(stream, offered.name, offered.bytes);
+      }
     } catch (err) {
       // A link that closed meanwhile (lost, or refused for its token) has a banner of its own that says why.
       if (this.link === 'open') this.error = `Could not reach the engine: ${(err as Error).message}`;
@@ -110,8 +163,77 @@ export class AppState {
   /** Whether the user has chosen a tab or a lesson on this page (a run found on connecting does not then move them). */
   private picked = false;
 
+  /** Opens a trace file the user picked or dropped. */
+  openFile(file: File): Promise<void> {
+    return this.importStream(file.stream(), file.name, file.size);
+  }
+
+  /**
+   * Reads a Chrome trace (gzipped or not) as it streams in, with progress, into a model shown on its
+   * own tab. A malformed file gets a message that says where it failed; what was read before it is shown.
+   */
+  async importStream(stream: ReadableStream<Uint8Array>, name: string, bytes: number | null): Promise<void> {
+    this.cancelImport();
+    const abort = new AbortController();
+    this.importAbort = abort;
+    this.importing = { name, fraction: bytes ? 0 : null, events: 0 };
+    this.error = null;
+    this.picked = true;
+    let read = 0;
+    try {
+      const counted = stream.pipeThrough(
+        new TransformStream<Uint8Array, Uint8Array>({
+          transform(chunk, controller) {
+            read += chunk.byteLength;
+            controller.enqueue(chunk);
+          },
+        }),
+      );
+      const text = (await maybeGunzip(counted)).pipeThrough(
+        new TextDecoderStream() as unknown as TransformStream<Uint8Array, string>,
+      );
+      const result = await importChromeTrace(streamChunks(text, abort.signal), {
+        fileName: name,
+        signal: abort.signal,
+        onProgress: (_chars, events) => {
+          if (this.importing) this.importing = { name, fraction: bytes ? Math.min(1, read / bytes) : null, events };
+        },
+      });
+      this.showOpened(result.model);
+      if (result.notes.length > 0) this.fileNotes = result.notes;
+    } catch (err) {
+      if (err instanceof ImportCancelled || abort.signal.aborted) return;
+      if (err instanceof TraceImportError) {
+        this.error = err.message;
+        if (err.partial) this.showOpened(err.partial.model);
+      } else this.error = `Could not open ${name}: ${(err as Error).message}`;
+    } finally {
+      if (this.importAbort === abort) {
+        this.importAbort = null;
+        this.importing = null;
+      }
+    }
+  }
+
+  /** What the reader noted about the file shown (skipped events, nesting). */
+  fileNotes = $state.raw<readonly string[]>([]);
+
+  private showOpened(model: RunModel): void {
+    this.fileNotes = model.source?.notes ?? [];
+    this.opened = model;
+    this.mode = 'file';
+    this.version++;
+  }
+
+  /** Stops reading a file (Cancel); what was shown before stays. */
+  cancelImport(): void {
+    this.importAbort?.abort();
+    this.importAbort = null;
+    this.importing = null;
+  }
+
   /** Shows the lessons or the script tab, as the user asked. */
-  show(mode: 'lessons' | 'script'): void {
+  show(mode: 'lessons' | 'script' | 'file'): void {
     this.picked = true;
     this.mode = mode;
   }
@@ -157,25 +279,25 @@ export class AppState {
     if (!model.running) this.next();
   }
 
-  private lastBumpMs = -Infinity;
-  private bumpTimer: ReturnType<typeof setTimeout> | null = null;
+  private pending = false;
 
   /**
-   * Tells the views a model changed. While a run is live they hear of it at
-   * most every LIVE_REDRAW_MS (batches come about every frame): redrawing the
-   * chart, the labels and the kitchen 60 times a second would take CPU from
-   * the very workload the chart measures. The end of a run shows at once.
+   * Tells the views a model changed, through the one frame scheduler: while a run is live the change
+   * is published at the start of the next frame that draws (at most every LIVE_REFRESH_MS), so the
+   * chart, the labels and the kitchen redraw once per refresh, not once per batch. The end of a run
+   * shows at once.
    */
   private changed(model: RunModel): void {
-    const sinceMs = performance.now() - this.lastBumpMs;
-    if (!model.running || sinceMs >= LIVE_REDRAW_MS) this.bump();
-    else this.bumpTimer ??= setTimeout(() => this.bump(), LIVE_REDRAW_MS - sinceMs);
+    if (!model.running) {
+      this.bump();
+      return;
+    }
+    this.pending = true;
+    raf.request();
   }
 
   private bump(): void {
-    if (this.bumpTimer !== null) clearTimeout(this.bumpTimer);
-    this.bumpTimer = null;
-    this.lastBumpMs = performance.now();
+    this.pending = false;
     this.version++;
   }
 

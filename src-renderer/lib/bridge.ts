@@ -38,6 +38,8 @@ export interface Bridge {
   configurePython(path: string | null): Promise<PythonStatus>;
   /** The system's open dialog, where there is one (the desktop app); null otherwise. */
   readonly pickScript: (() => Promise<string | null>) | null;
+  /** The trace file the server was started with (`kitchen view FILE`), streamed; null where there is none. */
+  readonly openedTrace: (() => Promise<ReadableStream<Uint8Array>>) | null;
   onBatch(listener: (batch: EventBatch) => void): () => void;
   onLink(listener: (link: Link) => void): () => void;
 }
@@ -58,6 +60,7 @@ function electronBridge(api: KitchenApi): Bridge {
     startScript: async (path, args) => unwrap(await api.startScript(path, args)),
     configurePython: async (path) => unwrap(await api.configurePython(path)),
     pickScript: () => api.pickScript(),
+    openedTrace: null,
     onBatch: (listener) => api.onBatch(listener),
     onLink(listener) {
       listener('open');
@@ -166,6 +169,11 @@ function browserBridge(): Bridge {
     },
     // A page cannot learn a file's path on this machine: the path is typed instead.
     pickScript: null,
+    openedTrace: async () => {
+      const response = await fetch('/opened-trace', { headers: { 'x-kitchen-token': token ?? '' }, cache: 'no-store' });
+      if (!response.ok || !response.body) throw new Error(`the server could not send the file (${response.status})`);
+      return response.body;
+    },
     onBatch(listener) {
       batchListeners.add(listener);
       return () => batchListeners.delete(listener);

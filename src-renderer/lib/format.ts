@@ -6,9 +6,15 @@ export function duration(us: number): string {
   return `${(us / 1e6).toFixed(2)} s`;
 }
 
-/** An axis tick: whole milliseconds below two seconds of span, seconds above. */
+/**
+ * An axis tick: whole milliseconds below two seconds of span, seconds above; zoomed in below 20 ms,
+ * as many decimals of a millisecond as the span needs to tell neighbouring ticks apart (down to 1 ns).
+ */
 export function tickLabel(us: number, spanUs: number): string {
-  if (spanUs < 2e4) return `${(us / 1000).toFixed(1)} ms`;
+  if (spanUs < 2e4) {
+    const decimals = Math.min(6, Math.max(1, Math.ceil(-Math.log10(spanUs / 1000 / 20))));
+    return `${(us / 1000).toFixed(decimals)} ms`;
+  }
   if (spanUs < 2e6) return `${Math.round(us / 1000)} ms`;
   return `${(us / 1e6).toFixed(spanUs < 2e7 ? 1 : 0)} s`;
 }
@@ -21,4 +27,15 @@ export function niceCeil(value: number): number {
   const power = 10 ** Math.floor(Math.log10(value));
   const found = NICE.find((n) => n * power >= value - 1e-9) ?? 10;
   return found * power;
+}
+
+/** A run's status on its title bar: live, finished in…, stopped after…, or opened from a file. */
+export function runStatus(run: {
+  readonly source: unknown;
+  readonly end: { readonly reason: string; readonly summary: { readonly wallUs: number } } | null;
+}): string {
+  if (run.source) return 'opened from a file';
+  if (!run.end) return 'live';
+  const wall = duration(run.end.summary.wallUs);
+  return run.end.reason === 'completed' ? `finished in ${wall}` : `${run.end.reason} after ${wall}`;
 }

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Engine } from '../../src-main/engine/engine';
-import { builtLayout } from '../../src-main/engine/layout';
+import { builtLayout } from '../../src-main/engine/build-paths';
 import type { Run } from '../../src-main/engine/run';
 import { buildTimeline, type Span, type Timeline } from '../../src-shared/timeline';
 import type { EngineEvent, RunSummary } from '../../src-main/protocol/events';

@@ -1,7 +1,8 @@
 import { describe, expect, test } from 'vitest';
 import type { EngineEvent } from '../../src-main/protocol/events';
-import { drawCores, drawInstants, drawSpans, xOf, type Ctx, type SpanStyle } from '../../src-renderer/gantt/draw';
-import { layoutRows, rowAt } from '../../src-renderer/gantt/layout';
+import { scaleLinear } from 'd3-scale';
+import { drawCores, drawInstants, drawLane, type Ctx, type SpanStyle } from '../../src-renderer/gantt/draw';
+import { layoutRows, rowAt, visibleRange } from '../../src-renderer/gantt/rows';
 import { niceCeil, tickLabel } from '../../src-renderer/lib/format';
 import type { RunModel } from '../../src-shared/run-model';
 import { EXECUTING_INDICES, STATE_COLORS } from '../../src-renderer/lib/states';
@@ -72,8 +73,11 @@ function model(): RunModel {
 
 const style: SpanStyle = { colors: STATE_COLORS, executing: EXECUTING_INDICES, shared: 'HATCH' };
 
-describe('layout', () => {
-  test('stacks a header, then a row per lane, for each group', () => {
+const opts = { cores: false, filter: '', collapsed: new Set<string>() };
+const scale = (t0: number, t1: number, width: number) => scaleLinear().domain([t0, t1]).range([0, width]);
+
+describe('rows', () => {
+  test('stacks a title row, then a row per lane, for each run; finds rows by y', () => {
     const m = model();
     const layout = layoutRows(
       [
@@ -81,37 +85,84 @@ describe('layout', () => {
         { model: m, title: 'two' },
       ],
       { rowPx: 40, headerPx: 30 },
+      opts,
     );
-    expect(layout.groups.map((g) => g.headerTopPx)).toEqual([0, 110]);
-    expect(layout.groups[1].lanes.map((l) => l.topPx)).toEqual([140, 180]);
+    expect(layout.rows.map((r) => [r.kind, r.topPx])).toEqual([
+      ['run', 0],
+      ['lane', 30],
+      ['lane', 70],
+      ['run', 110],
+      ['lane', 140],
+      ['lane', 180],
+    ]);
     expect(layout.heightPx).toBe(220);
-    expect(rowAt(layout, 150, 40)).toMatchObject({ row: { laneIndex: 0 } });
-    expect(rowAt(layout, 15, 40)).toBeNull();
+    expect(rowAt(layout, 150)).toMatchObject({ kind: 'lane', laneIndex: 0, group: 1 });
+    expect(rowAt(layout, 15)).toMatchObject({ kind: 'run' });
+    expect(rowAt(layout, 500)).toBeNull();
+    expect(visibleRange(layout, 100, 50)).toEqual([2, 5]);
   });
-});
 
-describe('row order', () => {
+  test('many lanes in several processes get a header per process, which collapses; the filter keeps matching lanes', () => {
+    const events: EngineEvent[] = [];
+    for (let i = 0; i < 20; i++) {
+      events.push({ type: 'lane-added', lane: { ...lane(i, `worker ${i}`, 'thread'), spawnedUs: i } });
+      events.push({ type: 'lane-ready', laneId: id(i), tsUs: 100 + i, pid: 100 + (i % 2), tid: i, closedCpuUs: null });
+    }
+    const m = modelOf(events);
+    const grouped = layoutRows([{ model: m, title: 't' }], { rowPx: 40, headerPx: 30 }, opts);
+    expect(grouped.rows.filter((r) => r.kind === 'process')).toHaveLength(2);
+    expect(grouped.rows.filter((r) => r.kind === 'lane')).toHaveLength(20);
+    const key = `${m.runId}:100`;
+    const folded = layoutRows(
+      [{ model: m, title: 't' }],
+      { rowPx: 40, headerPx: 30 },
+      { ...opts, collapsed: new Set([key]) },
+    );
+    expect(folded.rows.filter((r) => r.kind === 'lane')).toHaveLength(10);
+    expect(folded.rows.find((r) => r.kind === 'process' && r.key === key)).toMatchObject({
+      collapsed: true,
+      lanes: expect.any(Array),
+    });
+    const found = layoutRows([{ model: m, title: 't' }], { rowPx: 40, headerPx: 30 }, { ...opts, filter: 'WORKER 1' });
+    const names = found.rows.flatMap((r) => (r.kind === 'lane' ? [m.lanes[r.laneIndex].info.name] : []));
+    expect(names.sort()).toEqual(
+      [
+        'worker 1',
+        'worker 10',
+        'worker 11',
+        'worker 12',
+        'worker 13',
+        'worker 14',
+        'worker 15',
+        'worker 16',
+        'worker 17',
+        'worker 18',
+        'worker 19',
+      ].sort(),
+    );
+  });
+
   test('lanes sit in the order they were spawned, whatever order their records arrived in', () => {
     const m = modelOf([
       { type: 'lane-added', lane: { ...lane(0, 'script', 'process'), spawnedUs: 0 } },
       { type: 'lane-added', lane: { ...lane(1, 'Worker-2', 'process'), spawnedUs: 20_000 } },
       { type: 'lane-added', lane: { ...lane(2, 'Worker-1', 'process'), spawnedUs: 10_000 } },
     ]);
-    const [group] = layoutRows([{ model: m, title: 't' }], { rowPx: 40, headerPx: 30 }).groups;
-    expect(group.lanes.map((l) => m.lanes[l.laneIndex].info.name)).toEqual(['script', 'Worker-1', 'Worker-2']);
-    expect([...group.topByLane]).toEqual([30, 110, 70]);
+    const layout = layoutRows([{ model: m, title: 't' }], { rowPx: 40, headerPx: 30 }, opts);
+    const names = layout.rows.flatMap((r) => (r.kind === 'lane' ? [m.lanes[r.laneIndex].info.name] : []));
+    expect(names).toEqual(['script', 'Worker-1', 'Worker-2']);
   });
 });
 
-describe('drawSpans', () => {
-  const view = { x0Us: 0, x1Us: 200_000, widthPx: 1000 };
+describe('drawLane', () => {
+  const x = scale(0, 200_000, 1000);
 
   test('draws spans at their times, open spans up to now, and hatches a running span that shared its core', () => {
     const m = model();
-    const { topByLane } = layoutRows([{ model: m, title: 't' }], { rowPx: 40, headerPx: 30 }).groups[0];
+    const bar = { rowPx: 40, padPx: 5 };
     const ctx = recorder();
-    const drawn = drawSpans(ctx, m, topByLane, view, { rowPx: 40, padPx: 5 }, 150_000, style);
-    expect(drawn).toBe(6);
+    drawLane(ctx, m, 0, 30, x, bar, 150_000, style, null);
+    drawLane(ctx, m, 1, 70, x, bar, 150_000, style, null);
     const green = ctx.rects.filter((r) => r.fill === STATE_COLORS[1]);
     expect(green.map((r) => [r.x, r.w])).toEqual([
       [50, 450],
@@ -123,43 +174,20 @@ describe('drawSpans', () => {
     expect(open.map((r) => r.x + r.w)).toEqual([750, 750]);
   });
 
-  test('skips what is outside the viewport', () => {
+  test('skips what is outside the window', () => {
     const m = model();
-    const { topByLane } = layoutRows([{ model: m, title: 't' }], { rowPx: 40, headerPx: 30 }).groups[0];
     const ctx = recorder();
-    expect(
-      drawSpans(
-        ctx,
-        m,
-        topByLane,
-        { x0Us: 110_000, x1Us: 120_000, widthPx: 100 },
-        { rowPx: 40, padPx: 5 },
-        150_000,
-        style,
-      ),
-    ).toBe(2);
+    expect(drawLane(ctx, m, 0, 0, scale(110_000, 120_000, 100), { rowPx: 40, padPx: 5 }, 150_000, style, null)).toBe(1);
   });
 
   test('labels a printed line when it fits', () => {
     const m = model();
-    const { topByLane } = layoutRows([{ model: m, title: 't' }], { rowPx: 40, headerPx: 30 }).groups[0];
     const ctx = recorder();
-    drawInstants(ctx, m, topByLane, view, { rowPx: 40, padPx: 5 }, '13px sans-serif');
+    drawInstants(ctx, m, 0, 30, x, { rowPx: 40, padPx: 5 }, '13px sans-serif');
     expect(ctx.texts).toEqual(['Task 1 is running']);
     const narrow = recorder();
-    drawInstants(
-      narrow,
-      m,
-      topByLane,
-      { x0Us: 0, x1Us: 105_000, widthPx: 100 },
-      { rowPx: 40, padPx: 5 },
-      '13px sans-serif',
-    );
+    drawInstants(narrow, m, 0, 30, scale(0, 105_000, 100), { rowPx: 40, padPx: 5 }, '13px sans-serif');
     expect(narrow.texts).toEqual([]);
-  });
-
-  test('maps time to x linearly', () => {
-    expect(xOf(view, 50_000)).toBe(250);
   });
 });
 
@@ -177,7 +205,7 @@ describe('drawCores', () => {
       { core: 1, topPx: 40 },
     ];
     const color = (lane: number) => `lane${lane}`;
-    drawCores(ctx, m, rows, { x0Us: 0, x1Us: 200_000, widthPx: 1000 }, { rowPx: 40, padPx: 5 }, color, '12px', 'HATCH');
+    drawCores(ctx, m, rows, scale(0, 200_000, 1000), { rowPx: 40, padPx: 5 }, color, '12px', 'HATCH');
     expect(ctx.rects.map((r) => [r.fill, r.y])).toEqual([
       ['lane1', 5],
       ['HATCH', 5],
@@ -197,6 +225,9 @@ describe('axis', () => {
 
   test('labels ticks in ms or s depending on the span shown', () => {
     expect(tickLabel(1500, 10_000)).toBe('1.5 ms');
+    // Zoomed in: enough decimals to tell the ticks apart.
+    expect(tickLabel(221_412.5, 5)).toBe('221.4125 ms');
+    expect(tickLabel(221_412, 200)).toBe('221.41 ms');
     expect(tickLabel(250_000, 1_000_000)).toBe('250 ms');
     expect(tickLabel(2_500_000, 5_000_000)).toBe('2.5 s');
   });
