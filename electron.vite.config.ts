@@ -26,7 +26,7 @@ export default defineConfig({
           index: resolve(here, 'src-main/electron/main.ts'),
           cli: resolve(here, 'src-main/cli/main.ts'),
           web: resolve(here, 'src-main/web/main.ts'),
-          workload: resolve(here, 'src-main/engine/workload/entry.ts'),
+          workload: resolve(here, 'src-main/engine/node/workload/entry.ts'),
           sampler: resolve(here, 'src-main/engine/sampler/entry.ts'),
         },
       },

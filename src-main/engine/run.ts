@@ -11,7 +11,7 @@ import type { LaneId, RunId } from '../protocol/ids';
 import type { ParamValues, ScenarioInfo } from '../protocol/scenarios';
 import { MAX_PRINT_CHARS, validateTracerRecord, type TracerRecord } from '../protocol/tracer';
 import { monoNs, sinceUs } from './clock';
-import type { ExitInfo } from './launch';
+import type { ExitInfo } from './records';
 import { failedSummary, summarize, type SummaryContext } from '../../src-shared/summary';
 import { describeSignal } from './signals';
 import { RunModel } from '../../src-shared/run-model';

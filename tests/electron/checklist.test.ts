@@ -320,7 +320,7 @@ describe('the fuses of the packaged app', () => {
   test('run-as-node is on only because the engine starts Node children through it, and says so', () => {
     const text = readFileSync('electron-builder.yml', 'utf8');
     expect(text).toMatch(/ELECTRON_RUN_AS_NODE[^\n]*\n\s*runAsNode: true/);
-    const launch = readFileSync('src-main/engine/launch.ts', 'utf8');
+    const launch = readFileSync('src-main/engine/node/launch.ts', 'utf8');
     expect(launch).toContain('ELECTRON_RUN_AS_NODE');
   });
 });

@@ -1,5 +1,5 @@
 import type { TracerRecord } from '../../protocol/tracer';
-import type { ExitInfo } from '../launch';
+import type { ExitInfo } from '../records';
 import type { ExitStatus } from '../sampler/messages';
 
 /**

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { setTimeout as delay } from 'node:timers/promises';
 import { killProcessTree } from '../kill';
-import type { ExitInfo } from '../launch';
+import type { ExitInfo } from '../records';
 import { eachLine } from '../lines';
 import { signalName } from '../signals';
 

@@ -4,7 +4,7 @@ import { Worker } from 'node:worker_threads';
 import type { PythonInfo } from '../../protocol/commands';
 import { validateTracerRecord, type TracerRecord } from '../../protocol/tracer';
 import { monoNs } from '../clock';
-import type { ExitInfo } from '../launch';
+import type { ExitInfo } from '../records';
 import { eachLine } from '../lines';
 import type { RunSink, RunSource } from '../run';
 import type { SamplerCommand, SamplerInit, SamplerReport, Watch } from '../sampler/messages';

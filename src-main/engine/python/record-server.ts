@@ -1,7 +1,7 @@
 import { createServer, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { parseRecord } from '../launch';
+import { parseRecord } from '../records';
 import { eachLine } from '../lines';
 import { privateTempDir, removeTempDir } from '../temp';
 

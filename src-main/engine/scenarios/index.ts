@@ -2,8 +2,8 @@ import { join } from 'node:path';
 import type { PythonInfo } from '../../protocol/commands';
 import type { ScenarioId } from '../../protocol/ids';
 import type { ParamSpec, ParamValues, ScenarioInfo } from '../../protocol/scenarios';
-import { PlanSource } from '../plan-source';
-import type { ExecutorSpec, Plan, Step } from '../plan';
+import { PlanSource } from '../node/plan-source';
+import type { ExecutorSpec, Plan, Step } from '../node/plan';
 import { PythonSource } from '../python/python-source';
 import type { RunSource } from '../run';
 

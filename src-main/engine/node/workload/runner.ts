@@ -1,7 +1,7 @@
 import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promises';
-import { LOOP_BUSY, type SpanState } from '../../protocol/events';
-import type { TracerRecord } from '../../protocol/tracer';
-import { sinceUs } from '../clock';
+import { LOOP_BUSY, type SpanState } from '../../../protocol/events';
+import type { TracerRecord } from '../../../protocol/tracer';
+import { sinceUs } from '../../clock';
 import { launch, type Launched } from '../launch';
 import type { ExecutorSpec, LaneSpec, Step, WorkloadInit } from '../plan';
 import { crunch, threadCpuUs } from './cpu';

@@ -7,7 +7,7 @@
 import { writeSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
-import type { TracerRecord } from '../../protocol/tracer';
+import type { TracerRecord } from '../../../protocol/tracer';
 import { RECORD_FD } from '../launch';
 import type { WorkloadInit } from '../plan';
 import { runExecutor, type Reporter } from './runner';

@@ -1,15 +1,12 @@
 import { spawn } from 'node:child_process';
 import type { Readable } from 'node:stream';
 import { Worker } from 'node:worker_threads';
-import { killProcessTree } from './kill';
-import { eachLine } from './lines';
+import { killProcessTree } from '../kill';
+import { eachLine } from '../lines';
+import { parseRecord, RECORD_FD, type ExitInfo } from '../records';
 import type { WorkloadInit } from './plan';
 
-/** How a thread or process ended. */
-export interface ExitInfo {
-  readonly code: number | null;
-  readonly signal: string | null;
-}
+export { parseRecord, RECORD_FD, type ExitInfo };
 
 /** Where a launched executor's records and stray output go. */
 export interface LaunchOptions {
@@ -33,9 +30,6 @@ export interface Launched {
   stop(graceMs: number): Promise<void>;
 }
 
-/** The fd a child process writes its records to, one JSON object a line. */
-export const RECORD_FD = 3;
-
 /** Reads an executor's stray stdout and stderr line by line, if the launcher wants them. */
 function captureOutput(
   stdout: Readable | null,
@@ -44,15 +38,6 @@ function captureOutput(
 ): Promise<void>[] {
   if (!onOutput) return [];
   return [eachLine(stdout, (l) => onOutput('stdout', l)), eachLine(stderr, (l) => onOutput('stderr', l))];
-}
-
-/** A record line as JSON, or the line itself for the validator to reject. */
-export function parseRecord(line: string): unknown {
-  try {
-    return JSON.parse(line);
-  } catch {
-    return line;
-  }
 }
 
 function launchThread(init: WorkloadInit, options: LaunchOptions): Launched {

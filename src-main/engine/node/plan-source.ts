@@ -1,6 +1,6 @@
 import { launch, type Launched } from './launch';
 import { planLanes, type ExecutorSpec, type Plan } from './plan';
-import type { RunSink, RunSource } from './run';
+import type { RunSink, RunSource } from '../run';
 
 /**
  * The Node runtime: a plan's executors (worker threads, child processes in
