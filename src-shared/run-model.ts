@@ -323,12 +323,14 @@ export class RunModel {
   }
 
   /** The state of a lane at `tUs`: a span state, `ended`, or `absent` before it was spawned. */
-  stateAt(laneIndex: number, tUs: number): SpanState | 'ended' | 'absent' {
+  stateAt(laneIndex: number, tUs: number): SpanState | 'ended' | 'absent' | 'idle' {
     const lane = this.lanes[laneIndex];
     if (!lane || tUs < lane.info.spawnedUs) return 'absent';
     if (lane.endUs !== null && tUs >= lane.endUs) return 'ended';
     const i = this.spanAt(laneIndex, tUs);
-    return i < 0 ? 'ended' : SPAN_STATES[this.spans.state[i]];
+    // Between two slices of an imported trace: the file says nothing of that time.
+    if (i < 0) return this.source !== null && lane.endUs !== null && tUs < lane.endUs ? 'idle' : 'ended';
+    return SPAN_STATES[this.spans.state[i]];
   }
 
   /** How many lanes are alive and how many running at `tUs`. */
@@ -338,7 +340,7 @@ export class RunModel {
     for (const id of this.order) {
       const lane = this.lanes[id];
       const state = this.stateAt(lane.info.laneId, tUs);
-      if (state === 'absent' || state === 'ended') continue;
+      if (state === 'absent' || state === 'ended' || state === 'idle') continue;
       alive++;
       if (state === 'running' || state === 'blocking') running++;
     }

@@ -8,7 +8,8 @@ import { STATE_STYLES } from '../lib/states';
 export interface Station {
   readonly laneIndex: number;
   readonly name: string;
-  readonly state: SpanState | 'ended' | 'absent';
+  /** `idle`: between two slices of an imported trace, where the file says nothing. */
+  readonly state: SpanState | 'ended' | 'absent' | 'idle';
   readonly detail: string | null;
   /** done, error or stopped once the lane has ended. */
   readonly outcome: 'done' | 'error' | 'stopped' | null;
@@ -90,7 +91,7 @@ export function sceneAt(model: RunModel, tUs: number): Scene {
   for (const lane of model.inSpawnOrder()) {
     const laneIndex = lane.info.laneId;
     const state = model.stateAt(laneIndex, tUs);
-    const span = state === 'ended' || state === 'absent' ? -1 : model.spanAt(laneIndex, tUs);
+    const span = state === 'ended' || state === 'absent' || state === 'idle' ? -1 : model.spanAt(laneIndex, tUs);
     const detailId = span >= 0 ? model.spans.detail[span] : -1;
     const o = state === 'ended' ? lane.outcome : null;
     const outcome = o === null ? null : o.kind === 'error' ? 'error' : o.kind === 'stopped' ? 'stopped' : 'done';
@@ -144,6 +145,7 @@ export function sceneAt(model: RunModel, tUs: number): Scene {
 /** Words under a station: its state, and what it is doing. */
 export function stationCaption(station: Station): { label: string; detail: string | null } {
   if (station.state === 'absent') return { label: 'not started', detail: null };
+  if (station.state === 'idle') return { label: 'no slice', detail: null };
   if (station.state === 'ended') {
     return { label: station.outcome === 'done' ? 'served' : (station.outcome ?? 'ended'), detail: null };
   }

@@ -12,8 +12,14 @@ export interface KitchenServer {
   readonly process: ChildProcess;
 }
 
-async function startServer(): Promise<KitchenServer> {
-  const child = spawn(process.execPath, [resolve('out/main/web.js'), '--port', '0', '--no-open'], {
+/**
+ * Starts browser mode: `npm run web` by default, or a `kitchen` command that serves it (`view FILE`).
+ */
+export async function startServer(kitchenArgs: readonly string[] | null = null): Promise<KitchenServer> {
+  const args = kitchenArgs
+    ? [resolve('out/main/cli.js'), ...kitchenArgs, '--port', '0', '--no-open']
+    : [resolve('out/main/web.js'), '--port', '0', '--no-open'];
+  const child = spawn(process.execPath, args, {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const lines = createInterface({ input: child.stdout! });
