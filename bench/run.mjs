@@ -21,8 +21,9 @@ const REPEAT = Number(process.env.BENCH_REPEAT ?? 5);
 // BENCH_ONLY=instructions counts the instructions the Python scripts execute, untraced and traced
 // (Valgrind's cachegrind: the same count every run, whatever else the machine is doing).
 // BENCH_ONLY=gil measures only how much CPU-bound threads under the GIL are drawn running at once.
+// BENCH_ONLY=scale measures only opening 100k- and 1M-span traces, here and in speedscope (bench/scale.mjs).
 const ONLY = process.env.BENCH_ONLY ?? null;
-const MODES = ['overhead', 'phases', 'instructions', 'gil'];
+const MODES = ['overhead', 'phases', 'instructions', 'gil', 'scale'];
 if (ONLY !== null && !MODES.includes(ONLY))
   throw new Error(`BENCH_ONLY: expected one of ${MODES.join(', ')}, not ${JSON.stringify(ONLY)}`);
 const PY_TURNS = Number(process.env.BENCH_PY_TURNS ?? Math.max(REPEAT, 21));
@@ -639,6 +640,12 @@ if (ONLY === null && process.platform === 'linux' && existsSync(chromiumPath)) {
     'browser mode: Chromium CPU while a run is drawn live (1920×1080, software rendering)',
     `median ${median(cpu).toFixed(0)}% of one core`,
   ]);
+}
+
+if ((ONLY === null || ONLY === 'scale') && existsSync(chromiumPath)) {
+  const { scaleBench } = await import('./scale.mjs');
+  for (const row of await scaleBench({ root, scratch, chromiumPath, repeat: Math.max(3, Math.min(REPEAT, 5)) }))
+    rows.push(row);
 }
 
 rmSync(scratch, { recursive: true, force: true });

@@ -256,7 +256,7 @@ function program(): Program {
       }
       await serveBrowserMode({
         ...options,
-        openFile: { path, bytes: statSync(path).size },
+        openFile: { path },
         builtDir: import.meta.dirname,
       });
     });

@@ -23,8 +23,6 @@ export interface EngineOptions {
   /** resources/python: the tracer and the lesson scripts. */
   readonly pythonDir: string;
   readonly transport: Hello['transport'];
-  /** A trace file the door was started with, offered to every page (`kitchen view FILE`). */
-  readonly openFile?: Hello['openFile'];
   readonly version: string;
   /** Defaults to the machine's logical cores. */
   readonly cores?: number;
@@ -303,7 +301,6 @@ export class Engine {
       python: await session.status(),
       transport: this.options.transport,
       scenarios: this.scenarios(),
-      openFile: this.options.openFile ?? null,
     };
   }
 

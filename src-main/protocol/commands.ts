@@ -47,8 +47,6 @@ export interface Hello {
   /** `electron` or `browser`: lets the UI name its own transport. */
   readonly transport: 'electron' | 'browser';
   readonly scenarios: readonly ScenarioInfo[];
-  /** A trace file this door was started with (`kitchen view FILE`), for the page to open; null if none. */
-  readonly openFile: { readonly name: string; readonly bytes: number } | null;
 }
 
 /** A Chrome Trace Event file, ready to save. */

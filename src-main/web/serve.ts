@@ -5,7 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { join } from 'node:path';
 import { InvalidArgumentError } from 'commander';
 import { APP } from '../app-info';
 import { Engine } from '../engine/engine';
@@ -59,19 +59,17 @@ function openBrowser(url: string): void {
 export interface BrowserModeOptions {
   readonly port: number;
   readonly open: boolean;
-  readonly openFile?: { readonly path: string; readonly bytes: number };
+  readonly openFile?: { readonly path: string };
   /** The built main bundle's folder (out/main), where the renderer and the workloads are found. */
   readonly builtDir: string;
 }
 
 /** Starts browser mode and stops it (every run with it) on SIGINT or SIGTERM. */
 export async function serveBrowserMode(options: BrowserModeOptions): Promise<void> {
-  const openFile = options.openFile ? { name: basename(options.openFile.path), bytes: options.openFile.bytes } : null;
   const engine = new Engine({
     ...builtLayout(options.builtDir),
     transport: 'browser',
     version: APP.version,
-    openFile,
   });
   stopRunsBeforeDying(engine);
   let server;

@@ -1,9 +1,9 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { createReadStream, fstatSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { CSP } from '../csp';
 import { contentType, rendererPath } from '../renderer-files';
@@ -129,10 +129,13 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       if (!res.headersSent) res.writeHead(404, TEXT).end(`The trace could not be read: ${err.message}\n`);
       else res.destroy();
     });
-    file.once('open', () => {
+    file.once('open', (fd) => {
+      // The name and size go with it: the page shows the one and its progress from the other.
       res.writeHead(200, {
         ...SECURITY_HEADERS,
         'Content-Type': 'application/octet-stream',
+        'Content-Length': String(fstatSync(fd).size),
+        'X-Kitchen-File': encodeURIComponent(basename(options.openFile as string)),
         'Cache-Control': 'no-store',
       });
       if (req.method === 'HEAD') {

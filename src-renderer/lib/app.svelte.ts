@@ -123,6 +123,9 @@ export class AppState {
   });
 
   constructor(private readonly bridge: Bridge) {
+    // `kitchen view FILE`: the server offers a file, and this page opens it once, first: the request
+    // goes out at once, alongside the engine's hello (a server without a file answers 404).
+    void this.openOffered();
     raf.beforeFrame(() => {
       if (this.pending) this.bump();
     });
@@ -139,13 +142,6 @@ export class AppState {
       this.hello = await this.bridge.hello();
       this.python = this.pythonPath ? await this.bridge.configurePython(this.pythonPath) : this.hello.python;
       await this.resync();
-      // `kitchen view FILE`: the server offers a file; this page opens it once.
-      const offered = this.hello.openFile;
-      if (offered && !this.offeredFileTaken && this.bridge.openedTrace) {
-        this.offeredFileTaken = true;
-        const stream = await this.bridge.openedTrace();
-        void this.importStream(stream, offered.name, offered.bytes);
-      }
     } catch (err) {
       // A link that closed meanwhile (lost, or refused for its token) has a banner of its own that says why.
       if (this.link === 'open') this.error = `Could not reach the engine: ${(err as Error).message}`;
@@ -162,6 +158,19 @@ export class AppState {
 
   /** Whether the user has chosen a tab or a lesson on this page (a run found on connecting does not then move them). */
   private picked = false;
+
+  private async openOffered(): Promise<void> {
+    if (!this.bridge.openedTrace || this.offeredFileTaken) return;
+    this.offeredFileTaken = true;
+    let offered;
+    try {
+      offered = await this.bridge.openedTrace();
+    } catch (err) {
+      this.error = `Could not open the trace the server was given: ${(err as Error).message}`;
+      return;
+    }
+    if (offered) await this.importStream(offered.stream, offered.name, offered.bytes);
+  }
 
   /** Opens a trace file the user picked or dropped. */
   openFile(file: File): Promise<void> {

@@ -38,8 +38,12 @@ export interface Bridge {
   configurePython(path: string | null): Promise<PythonStatus>;
   /** The system's open dialog, where there is one (the desktop app); null otherwise. */
   readonly pickScript: (() => Promise<string | null>) | null;
-  /** The trace file the server was started with (`kitchen view FILE`), streamed; null where there is none. */
-  readonly openedTrace: (() => Promise<ReadableStream<Uint8Array>>) | null;
+  /**
+   * The trace file the server was started with (`kitchen view FILE`), streamed, with its name and size;
+   * null when it was given none. The whole function is null where files are not served (Electron).
+   */
+  readonly openedTrace:
+    (() => Promise<{ stream: ReadableStream<Uint8Array>; name: string; bytes: number | null } | null>) | null;
   onBatch(listener: (batch: EventBatch) => void): () => void;
   onLink(listener: (link: Link) => void): () => void;
 }
@@ -171,8 +175,11 @@ function browserBridge(): Bridge {
     pickScript: null,
     openedTrace: async () => {
       const response = await fetch('/opened-trace', { headers: { 'x-kitchen-token': token ?? '' }, cache: 'no-store' });
+      if (response.status === 404 || response.status === 401) return null;
       if (!response.ok || !response.body) throw new Error(`the server could not send the file (${response.status})`);
-      return response.body;
+      const name = decodeURIComponent(response.headers.get('x-kitchen-file') ?? 'trace.json');
+      const bytes = Number(response.headers.get('content-length') ?? NaN);
+      return { stream: response.body, name, bytes: Number.isFinite(bytes) ? bytes : null };
     },
     onBatch(listener) {
       batchListeners.add(listener);

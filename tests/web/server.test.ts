@@ -46,6 +46,32 @@ describe('browser-mode server', () => {
     expect(await rawStatus('/', `localhost:${server.port}`)).toBe(200);
   });
 
+  test('the opened trace (kitchen view) goes only to a request with the token; without a file it is a 404', async () => {
+    const url = `${origin}/opened-trace`;
+    expect((await fetch(url)).status).toBe(401);
+    expect((await fetch(url, { headers: { 'x-kitchen-token': 'wrong' } })).status).toBe(401);
+    expect((await fetch(url, { headers: { 'x-kitchen-token': server.token } })).status).toBe(404);
+    const file = join(scratch, 'my trace.json');
+    writeFileSync(file, '{"traceEvents":[]}');
+    const viewing = await startWebServer({
+      engine: makeEngine(),
+      rendererDir: resolve('out/renderer'),
+      port: 0,
+      openFile: file,
+    });
+    try {
+      const at = `http://127.0.0.1:${viewing.port}/opened-trace`;
+      expect((await fetch(at)).status).toBe(401);
+      const ok = await fetch(at, { headers: { 'x-kitchen-token': viewing.token } });
+      expect(ok.status).toBe(200);
+      expect(ok.headers.get('x-kitchen-file')).toBe('my%20trace.json');
+      expect(ok.headers.get('content-length')).toBe('18');
+      expect(await ok.text()).toBe('{"traceEvents":[]}');
+    } finally {
+      await viewing.close();
+    }
+  });
+
   test('a malformed path is a 400, and the server goes on', async () => {
     expect(await rawStatus('/%')).toBe(400);
     expect(await rawStatus('/%C0%AE%C0%AE/package.json')).toBe(400);
