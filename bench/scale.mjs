@@ -210,7 +210,7 @@ export async function scaleBench({ root, scratch, chromiumPath, repeat }) {
       const label = `${(spans / 1000).toLocaleString('en')}k spans, 250 lanes (${mb} MB)`;
       const cell = (
         /** @type {'us'|'speedscope'} */ who,
-        /** @type {'paint'|'heap'|'p95'|'max'} */ what,
+        /** @type {'paint'|'heap'|'rss'|'p95'|'max'} */ what,
         /** @type {string} */ unit,
       ) => `${median(figures[who][what]).toFixed(what === 'p95' || what === 'max' ? 1 : 0)} ${unit}`;
       const ratio = (/** @type {'paint'|'heap'|'rss'|'p95'|'max'} */ what) =>

@@ -16,9 +16,8 @@ import type { EngineEvent, LaneInfo } from '../protocol/events';
 import { ValidationError } from '../protocol/validate';
 import { signalExitStatus } from '../engine/signals';
 import { readTraceFile } from '../engine/trace-file';
-import { parsePort, serveBrowserMode } from '../web/serve';
 import { formatSummary, formatUs } from './format';
-import { parseParam, splitPythonCommand } from './params';
+import { parseParam, parsePort, splitPythonCommand } from './params';
 
 /** Exit codes: 0 completed, 1 the run failed, 2 bad usage, 130 interrupted (trace: the script's own). */
 const EXIT = { ok: 0, failed: 1, usage: 2, interrupted: 130 } as const;
@@ -254,6 +253,8 @@ function program(): Program {
         process.exitCode = EXIT.usage;
         return;
       }
+      // Loaded only here: the server and its WebSocket library are start-up cost the other commands do not need.
+      const { serveBrowserMode } = await import('../web/serve');
       await serveBrowserMode({
         ...options,
         openFile: { path },

@@ -16,6 +16,15 @@ export function parseParam(value: string, previous: Record<string, number>): Rec
   return { ...previous, [key]: number };
 }
 
+/** `--port N`: a port from 0 to 65535 (0 picks a free one). */
+export function parsePort(value: string): number {
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new InvalidArgumentError(`expected a port from 0 to 65535, got ${JSON.stringify(value)}`);
+  }
+  return port;
+}
+
 /** `python [options] script.py [args]`, taken apart. */
 export interface PythonCommand {
   readonly flags: string[];

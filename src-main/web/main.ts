@@ -4,7 +4,8 @@
  */
 import { Command as Program } from 'commander';
 import { APP } from '../app-info';
-import { parsePort, serveBrowserMode } from './serve';
+import { parsePort } from '../cli/params';
+import { serveBrowserMode } from './serve';
 
 async function main(): Promise<void> {
   const options = new Program('kitchen-web')

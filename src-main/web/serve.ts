@@ -6,21 +6,12 @@
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { InvalidArgumentError } from 'commander';
 import { APP } from '../app-info';
 import { Engine } from '../engine/engine';
 import { stopRunsBeforeDying } from '../engine/last-resort';
 import { builtLayout } from '../engine/build-paths';
 import { privateTempDir, removeTempDir } from '../engine/temp';
 import { startWebServer } from './server';
-
-export function parsePort(value: string): number {
-  const port = Number(value);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new InvalidArgumentError(`expected a port from 0 to 65535, got ${JSON.stringify(value)}`);
-  }
-  return port;
-}
 
 /** How long the page that opens the app (with the token in it) is kept. */
 const OPENER_KEEP_MS = 60_000;

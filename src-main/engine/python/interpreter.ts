@@ -1,5 +1,9 @@
 import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { PythonInfo } from '../../protocol/commands';
+import { defaultCacheRoot } from './tracer-dir';
 
 /** The oldest Python the tracer supports. */
 const MIN_VERSION = [3, 9] as const;
@@ -46,12 +50,81 @@ function probe(command: string): Promise<PythonInfo> {
   });
 }
 
+/** The nearest `.python-version` above `dir` (pyenv picks the interpreter by it), or ''. */
+function pythonVersionFile(dir: string): string {
+  for (let at = dir; ; at = dirname(at)) {
+    const file = join(at, '.python-version');
+    if (existsSync(file)) return `${file}\n${readFileSync(file, 'utf8')}`;
+    if (dirname(at) === at) return '';
+  }
+}
+
+/**
+ * Where the answer of probing `command` is kept between runs: a name made of everything that decides
+ * which interpreter the command starts (PATH, pyenv's and virtualenv's settings, the folder).
+ */
+function probeCachePath(command: string, cacheRoot: string): string {
+  const env = process.env;
+  const decides = [command, env.PATH, env.PYENV_VERSION, env.VIRTUAL_ENV, env.CONDA_PREFIX, process.cwd()];
+  const hash = createHash('sha256').update(JSON.stringify(decides)).update(pythonVersionFile(process.cwd()));
+  return join(cacheRoot, `python-${hash.digest('hex').slice(0, 16)}.json`);
+}
+
+interface CachedProbe {
+  readonly info: PythonInfo;
+  readonly mtimeMs: number;
+  readonly size: number;
+}
+
+/** A kept answer, if the executable it names is still the same file (same size, same modification time). */
+function cachedProbe(path: string): PythonInfo | null {
+  try {
+    const kept = JSON.parse(readFileSync(path, 'utf8')) as CachedProbe;
+    const { info } = kept;
+    if (typeof info?.executable !== 'string' || typeof info.version !== 'string' || typeof info.gilEnabled !== 'boolean')
+      return null;
+    const st = statSync(info.executable);
+    return st.mtimeMs === kept.mtimeMs && st.size === kept.size ? info : null;
+  } catch {
+    return null;
+  }
+}
+
+function keepProbe(path: string, info: PythonInfo): void {
+  try {
+    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+    const st = statSync(info.executable);
+    const kept: CachedProbe = { info, mtimeMs: st.mtimeMs, size: st.size };
+    const partial = `${path}.${process.pid}`;
+    writeFileSync(partial, JSON.stringify(kept), { mode: 0o600 });
+    renameSync(partial, path);
+  } catch {
+    // No cache (read-only home, say): the next run probes again.
+  }
+}
+
+/**
+ * Probes `command`, or takes the answer kept from an earlier run: starting an interpreter (through a
+ * shim, several) costs 50–400 ms, more than the rest of `kitchen trace`'s start-up.
+ */
+async function probeOrCached(command: string, cacheRoot: string | null): Promise<PythonInfo> {
+  const path = cacheRoot === null ? null : probeCachePath(command, cacheRoot);
+  const kept = path === null ? null : cachedProbe(path);
+  if (kept) return { ...kept, requested: command };
+  const info = await probe(command);
+  if (path !== null) keepProbe(path, info);
+  return info;
+}
+
 /**
  * Finds the Python to trace with: the one asked for (a UI setting), else
  * KITCHEN_PYTHON, else python3 / python on PATH. Resolved once to the real
  * executable, so each run skips launchers and shims.
  */
-export async function findPython(requested: string | null): Promise<PythonInfo> {
+export async function findPython(
+  requested: string | null,
+  cacheRoot: string | null = process.env.KITCHEN_NO_CACHE ? null : defaultCacheRoot(),
+): Promise<PythonInfo> {
   const candidates = requested
     ? [requested]
     : process.env.KITCHEN_PYTHON
@@ -62,7 +135,7 @@ export async function findPython(requested: string | null): Promise<PythonInfo> 
   const problems: string[] = [];
   for (const candidate of candidates) {
     try {
-      return await probe(candidate);
+      return await probeOrCached(candidate, cacheRoot);
     } catch (err) {
       problems.push((err as Error).message);
     }

@@ -157,7 +157,7 @@ export class LaneEnds {
       this.processEnded(pid, status, goneUs);
     } else if (goneUs !== null && !end.waiting) {
       end.waiting = true;
-      setTimeout(() => this.endAnyway(pid), STATUS_WAIT_MS);
+      setTimeout(() => this.endAnyway(pid), STATUS_WAIT_MS).unref();
     }
   }
 
@@ -172,7 +172,7 @@ export class LaneEnds {
    */
   threadGone(key: string, atUs: number): void {
     this.threadsGone.set(key, atUs);
-    setTimeout(() => this.endThread(key), STATUS_WAIT_MS);
+    setTimeout(() => this.endThread(key), STATUS_WAIT_MS).unref();
   }
 
   private endThread(key: string): void {

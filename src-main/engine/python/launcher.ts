@@ -152,7 +152,10 @@ async function supervised(spec: LaunchSpec): Promise<Starter> {
     } catch {
       return; // gone already
     }
-    const ended = await Promise.race([gone.then(() => true), delay(Math.max(STOP_MS, graceMs * 2)).then(() => false)]);
+    const ended = await Promise.race([
+      gone.then(() => true),
+      delay(Math.max(STOP_MS, graceMs * 2), undefined, { ref: false }).then(() => false),
+    ]);
     // It did not answer: its process group at least is ended.
     if (!ended) await killProcessTree(supervisorPid, graceMs);
   };
