@@ -81,7 +81,11 @@ function cachedProbe(path: string): PythonInfo | null {
   try {
     const kept = JSON.parse(readFileSync(path, 'utf8')) as CachedProbe;
     const { info } = kept;
-    if (typeof info?.executable !== 'string' || typeof info.version !== 'string' || typeof info.gilEnabled !== 'boolean')
+    if (
+      typeof info?.executable !== 'string' ||
+      typeof info.version !== 'string' ||
+      typeof info.gilEnabled !== 'boolean'
+    )
       return null;
     const st = statSync(info.executable);
     return st.mtimeMs === kept.mtimeMs && st.size === kept.size ? info : null;
