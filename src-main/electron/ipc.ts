@@ -1,6 +1,9 @@
 import { dialog, ipcMain, type BrowserWindow, type IpcMainInvokeEvent } from 'electron';
 import type { Engine } from '../engine/engine';
-import { IPC, validateCommand, type Reply } from '../protocol/commands';
+import { open, type FileHandle } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { IPC, validateCommand, type OpenedTrace, type Reply } from '../protocol/commands';
+import { integer } from '../protocol/validate';
 import { trustedSender as trusted } from './policy';
 
 /** Only the app's own page in the app's own window may command the engine (the rule: policy.ts). */
@@ -14,6 +17,9 @@ function trustedSender(event: IpcMainInvokeEvent, window: BrowserWindow): boolea
     process.env.ELECTRON_RENDERER_URL,
   );
 }
+
+/** How much of an opened trace one readTrace answers with. */
+const TRACE_CHUNK_BYTES = 1 << 20;
 
 /**
  * One channel in (`kitchen:command`, validated), one out (`kitchen:batch`).
@@ -42,6 +48,38 @@ export function setupIpc(engine: Engine, window: BrowserWindow): () => void {
     });
     return picked.canceled ? null : (picked.filePaths[0] ?? null);
   });
+  // Chrome traces picked in the system's dialog, read by the page a chunk at a time (never a path it names).
+  const traces = new Map<number, FileHandle>();
+  let nextTrace = 1;
+  ipcMain.handle(IPC.openTrace, async (event): Promise<OpenedTrace | null> => {
+    if (!trustedSender(event, window)) return null;
+    const picked = await dialog.showOpenDialog(window, {
+      title: 'Open a Chrome trace',
+      properties: ['openFile'],
+      filters: [
+        { name: 'Chrome traces', extensions: ['json', 'gz', 'trace'] },
+        { name: 'All files', extensions: ['*'] },
+      ],
+    });
+    const path = picked.canceled ? null : (picked.filePaths[0] ?? null);
+    if (path === null) return null;
+    const handle = await open(path, 'r');
+    const id = nextTrace++;
+    traces.set(id, handle);
+    return { id, name: basename(path), bytes: (await handle.stat()).size };
+  });
+  ipcMain.handle(IPC.readTrace, async (event, payload: unknown): Promise<Uint8Array | null> => {
+    if (!trustedSender(event, window)) return null;
+    const id = integer(payload, 'trace id', 1, Number.MAX_SAFE_INTEGER);
+    const handle = traces.get(id);
+    if (!handle) throw new Error(`no trace ${id} is open`);
+    const buffer = new Uint8Array(TRACE_CHUNK_BYTES);
+    const { bytesRead } = await handle.read(buffer, 0, buffer.length, null);
+    if (bytesRead > 0) return buffer.subarray(0, bytesRead);
+    traces.delete(id);
+    await handle.close();
+    return null;
+  });
   const unsubscribe = engine.onBatch((batch) => {
     if (!window.isDestroyed()) window.webContents.send(IPC.batch, batch);
   });
@@ -49,5 +87,9 @@ export function setupIpc(engine: Engine, window: BrowserWindow): () => void {
     unsubscribe();
     ipcMain.removeHandler(IPC.command);
     ipcMain.removeHandler(IPC.pickScript);
+    ipcMain.removeHandler(IPC.openTrace);
+    ipcMain.removeHandler(IPC.readTrace);
+    for (const handle of traces.values()) void handle.close();
+    traces.clear();
   };
 }

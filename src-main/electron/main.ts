@@ -42,8 +42,8 @@ app.on('window-all-closed', () => app.quit());
 void app.whenReady().then(() => {
   serveApp(RENDERER_DIR);
   setupSecurity(isAppUrl);
-  setupMenu();
   const window = createMainWindow();
+  setupMenu(() => (window.isDestroyed() ? null : window));
   const teardown = setupIpc(engine, window);
   window.on('closed', () => {
     teardown();

@@ -4,7 +4,7 @@
  * commands; every payload is validated again in the main process.
  */
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
-import { buildKitchenApi, IPC, type Reply } from '../protocol/commands';
+import { buildKitchenApi, IPC, type MenuAction, type OpenedTrace, type Reply } from '../protocol/commands';
 import type { EventBatch } from '../protocol/events';
 
 const api = buildKitchenApi({
@@ -15,6 +15,15 @@ const api = buildKitchenApi({
     ipcRenderer.on(IPC.batch, handler);
     return () => {
       ipcRenderer.off(IPC.batch, handler);
+    };
+  },
+  openTrace: () => ipcRenderer.invoke(IPC.openTrace) as Promise<OpenedTrace | null>,
+  readTrace: (id) => ipcRenderer.invoke(IPC.readTrace, id) as Promise<Uint8Array | null>,
+  onMenu(listener) {
+    const handler = (_event: IpcRendererEvent, action: MenuAction) => listener(action);
+    ipcRenderer.on(IPC.menu, handler);
+    return () => {
+      ipcRenderer.off(IPC.menu, handler);
     };
   },
 });

@@ -208,7 +208,24 @@ export function validateClientMessage(value: unknown): ClientMessage {
 export type Reply<T> = { readonly ok: true; readonly result: T } | { readonly ok: false; readonly error: string };
 
 /** IPC channel names, shared by the main process and the preload. */
-export const IPC = { command: 'kitchen:command', batch: 'kitchen:batch', pickScript: 'kitchen:pick-script' } as const;
+export const IPC = {
+  command: 'kitchen:command',
+  batch: 'kitchen:batch',
+  pickScript: 'kitchen:pick-script',
+  openTrace: 'kitchen:open-trace',
+  readTrace: 'kitchen:read-trace',
+  menu: 'kitchen:menu',
+} as const;
+
+/** What the desktop app's menu asks the page to do. */
+export type MenuAction = 'open-trace';
+
+/** A trace file the desktop app's open dialog picked, read by its id a chunk at a time (`readTrace`). */
+export interface OpenedTrace {
+  readonly id: number;
+  readonly name: string;
+  readonly bytes: number;
+}
 
 /**
  * The one table of what the page may ask of the engine: each named function, and the command it
@@ -231,7 +248,7 @@ type CommandName = keyof typeof COMMANDS;
 type Made<K extends CommandName> = ReturnType<(typeof COMMANDS)[K]>;
 
 /** The functions the desktop app's preload adds to the table: things only it can do, or do this way. */
-export const PRELOAD_EXTRAS = ['pickScript', 'onBatch'] as const;
+export const PRELOAD_EXTRAS = ['pickScript', 'onBatch', 'openTrace', 'readTrace', 'onMenu'] as const;
 
 /**
  * The named functions the preload exposes as `window.kitchen` (and nothing else): one for each
@@ -246,6 +263,12 @@ export type KitchenApi = {
   pickScript(): Promise<string | null>;
   /** Calls `listener` with every event batch; returns a function that stops it. */
   onBatch(listener: (batch: EventBatch) => void): () => void;
+  /** Opens the system's file dialog for a Chrome trace (Electron only); null if cancelled. */
+  openTrace(): Promise<OpenedTrace | null>;
+  /** The next chunk of an opened trace (at most 1 MiB), or null at its end (the file is then closed). */
+  readTrace(id: number): Promise<Uint8Array | null>;
+  /** Calls `listener` when the app's menu asks for something (File ▸ Open Trace…). */
+  onMenu(listener: (action: MenuAction) => void): () => void;
 };
 
 /** How the preload reaches the main process: what the API is built on. */
@@ -253,6 +276,9 @@ export interface ApiTransport {
   invoke(command: Command): Promise<Reply<unknown>>;
   pickScript(): Promise<string | null>;
   onBatch(listener: (batch: EventBatch) => void): () => void;
+  openTrace(): Promise<OpenedTrace | null>;
+  readTrace(id: number): Promise<Uint8Array | null>;
+  onMenu(listener: (action: MenuAction) => void): () => void;
 }
 
 /** `window.kitchen`, built from the table over a transport (the preload's ipcRenderer). */
@@ -264,6 +290,9 @@ export function buildKitchenApi(transport: ApiTransport): KitchenApi {
   }
   api.pickScript = () => transport.pickScript();
   api.onBatch = (listener: (batch: EventBatch) => void) => transport.onBatch(listener);
+  api.openTrace = () => transport.openTrace();
+  api.readTrace = (id: number) => transport.readTrace(id);
+  api.onMenu = (listener: (action: MenuAction) => void) => transport.onMenu(listener);
   // Each function answers with its own command's result type: the table says which.
   return api as KitchenApi;
 }

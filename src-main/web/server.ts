@@ -121,7 +121,8 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       return;
     }
     if (!options.openFile) {
-      res.writeHead(404, TEXT).end('No trace was opened with this server.\n');
+      // Not an error: every page asks at start (204, so the browser logs no failed request).
+      res.writeHead(204, SECURITY_HEADERS).end();
       return;
     }
     const file = createReadStream(options.openFile);

@@ -124,7 +124,7 @@ export class AppState {
 
   constructor(private readonly bridge: Bridge) {
     // `kitchen view FILE`: the server offers a file, and this page opens it once, first: the request
-    // goes out at once, alongside the engine's hello (a server without a file answers 404).
+    // goes out at once, alongside the engine's hello (a server without a file answers 204).
     void this.openOffered();
     raf.beforeFrame(() => {
       if (this.pending) this.bump();
@@ -170,6 +170,29 @@ export class AppState {
       return;
     }
     if (offered) await this.importStream(offered.stream, offered.name, offered.bytes);
+  }
+
+  /** Whether the desktop app's own open dialog picks traces (else the page's file input does). */
+  get canPickTrace(): boolean {
+    return this.bridge.pickTrace !== null;
+  }
+
+  /** The system's open dialog (desktop app), then reads the file picked. */
+  async pickTrace(): Promise<void> {
+    if (!this.bridge.pickTrace) return;
+    try {
+      const picked = await this.bridge.pickTrace();
+      if (picked) await this.importStream(picked.stream, picked.name, picked.bytes);
+    } catch (err) {
+      this.error = `Could not open the trace: ${(err as Error).message}`;
+    }
+  }
+
+  /** Listens to the app's menu (File ▸ Open Trace…): `open` is what the page does to open a file. */
+  onMenu(open: () => void): () => void {
+    return this.bridge.onMenu((action) => {
+      if (action === 'open-trace' && !this.running) open();
+    });
   }
 
   /** Opens a trace file the user picked or dropped. */

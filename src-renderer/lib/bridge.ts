@@ -9,6 +9,7 @@ import {
   type CommandResults,
   type Hello,
   type KitchenApi,
+  type MenuAction,
   type PythonStatus,
   type Reply,
   type ServerMessage,
@@ -44,6 +45,14 @@ export interface Bridge {
    */
   readonly openedTrace:
     (() => Promise<{ stream: ReadableStream<Uint8Array>; name: string; bytes: number | null } | null>) | null;
+  /**
+   * The system's open dialog for a trace, and the file it picked as a stream (Electron); null where the
+   * page's own file input is used instead (browser mode).
+   */
+  readonly pickTrace:
+    (() => Promise<{ stream: ReadableStream<Uint8Array>; name: string; bytes: number } | null>) | null;
+  /** Listens to the app's menu (File ▸ Open Trace…); a no-op where there is no menu. */
+  onMenu(listener: (action: MenuAction) => void): () => void;
   onBatch(listener: (batch: EventBatch) => void): () => void;
   onLink(listener: (link: Link) => void): () => void;
 }
@@ -65,6 +74,19 @@ function electronBridge(api: KitchenApi): Bridge {
     configurePython: async (path) => unwrap(await api.configurePython(path)),
     pickScript: () => api.pickScript(),
     openedTrace: null,
+    pickTrace: async () => {
+      const opened = await api.openTrace();
+      if (!opened) return null;
+      const stream = new ReadableStream<Uint8Array>({
+        async pull(controller) {
+          const chunk = await api.readTrace(opened.id);
+          if (chunk) controller.enqueue(chunk);
+          else controller.close();
+        },
+      });
+      return { stream, name: opened.name, bytes: opened.bytes };
+    },
+    onMenu: (listener) => api.onMenu(listener),
     onBatch: (listener) => api.onBatch(listener),
     onLink(listener) {
       listener('open');
@@ -173,9 +195,12 @@ function browserBridge(): Bridge {
     },
     // A page cannot learn a file's path on this machine: the path is typed instead.
     pickScript: null,
+    pickTrace: null,
+    onMenu: () => () => undefined,
     openedTrace: async () => {
       const response = await fetch('/opened-trace', { headers: { 'x-kitchen-token': token ?? '' }, cache: 'no-store' });
-      if (response.status === 404 || response.status === 401) return null;
+      // 204: this server was given no file. 401: the token is wrong, which the socket's banner says already.
+      if (response.status === 204 || response.status === 401) return null;
       if (!response.ok || !response.body) throw new Error(`the server could not send the file (${response.status})`);
       const name = decodeURIComponent(response.headers.get('x-kitchen-file') ?? 'trace.json');
       const bytes = Number(response.headers.get('content-length') ?? NaN);

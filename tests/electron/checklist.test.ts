@@ -232,6 +232,15 @@ describe("Electron's security checklist", () => {
     expect(await command?.(stranger, { type: 'hello' })).toEqual({ ok: false, error: 'refused: not the app window' });
     expect(await command?.(subFrame, { type: 'hello' })).toEqual({ ok: false, error: 'refused: not the app window' });
     expect(await pick?.(stranger)).toBeNull();
+    // Traces: a stranger opens nothing; an id the app did not hand out, or one that is not a number, reads nothing.
+    const openTrace = fake.state.ipcHandlers.get(IPC.openTrace);
+    const readTrace = fake.state.ipcHandlers.get(IPC.readTrace);
+    expect(await openTrace?.(stranger)).toBeNull();
+    expect(await readTrace?.(stranger, 1)).toBeNull();
+    await expect(readTrace?.({ sender: webContents, senderFrame: mainFrame }, 7)).rejects.toThrow('no trace 7 is open');
+    await expect(readTrace?.({ sender: webContents, senderFrame: mainFrame }, '../etc/passwd')).rejects.toThrow(
+      'trace id',
+    );
     expect(handled).toEqual([]);
     const own = { sender: webContents, senderFrame: mainFrame };
     expect(await command?.(own, { type: 'hello' })).toEqual({ ok: true, result: 'answered' });
@@ -335,6 +344,9 @@ describe('the one table of commands', () => {
       },
       pickScript: () => Promise.resolve(null),
       onBatch: () => () => {},
+      openTrace: () => Promise.resolve(null),
+      readTrace: () => Promise.resolve(null),
+      onMenu: () => () => {},
     });
     expect(Object.keys(api).sort()).toEqual(KITCHEN_API_NAMES);
     expect(KITCHEN_API_NAMES).toEqual([...Object.keys(COMMANDS), ...PRELOAD_EXTRAS].sort());

@@ -46,11 +46,11 @@ describe('browser-mode server', () => {
     expect(await rawStatus('/', `localhost:${server.port}`)).toBe(200);
   });
 
-  test('the opened trace (kitchen view) goes only to a request with the token; without a file it is a 404', async () => {
+  test('the opened trace (kitchen view) goes only to a request with the token; without a file, 204', async () => {
     const url = `${origin}/opened-trace`;
     expect((await fetch(url)).status).toBe(401);
     expect((await fetch(url, { headers: { 'x-kitchen-token': 'wrong' } })).status).toBe(401);
-    expect((await fetch(url, { headers: { 'x-kitchen-token': server.token } })).status).toBe(404);
+    expect((await fetch(url, { headers: { 'x-kitchen-token': server.token } })).status).toBe(204);
     const file = join(scratch, 'my trace.json');
     writeFileSync(file, '{"traceEvents":[]}');
     const viewing = await startWebServer({
