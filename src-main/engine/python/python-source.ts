@@ -222,7 +222,7 @@ export class PythonSource implements RunSource {
     let allGone = false;
     void launched.allGone.then(() => (allGone = true));
     const deadline = Date.now() + ORPHAN_GRACE_MS;
-    while ((!allGone || this.childrenLeft(server)) && Date.now() < deadline && !sink.stopping) await delay(20);
+    while ((!allGone || this.childrenLeft(server)) && Date.now() < deadline && !sink.stopping) await delay(5);
     if (!allGone && !sink.stopping) {
       sink.warn('the script exited but some of its processes were still running: they were ended');
       await launched.stop(300);
