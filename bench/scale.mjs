@@ -18,8 +18,12 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 /** @param {number[]} xs @param {number} q */
 const quantile = (xs, q) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))];
 
-/** Serves speedscope's release and the trace folder on loopback. */
-function staticServer(/** @type {string} */ speedscope, /** @type {string} */ traces) {
+/**
+ * Serves speedscope's release and, under /traces/, a folder of traces, on loopback (also used by the
+ * e2e test that loads our exports with speedscope's importer).
+ * @returns {Promise<import('node:http').Server>}
+ */
+export function staticServer(/** @type {string} */ speedscope, /** @type {string} */ traces) {
   const server = createServer((req, res) => {
     const path = decodeURIComponent((req.url ?? '/').split('?')[0]);
     const [base, rel] = path.startsWith('/traces/')

@@ -1,9 +1,9 @@
 import { execFileSync } from 'node:child_process';
-import { createReadStream, existsSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve, sep } from 'node:path';
+import { join, resolve } from 'node:path';
 import { expect, test } from '@playwright/test';
+import { staticServer } from '../../bench/scale.mjs';
 
 /**
  * Our exports through speedscope's own Chrome importer (the speedscope npm package, served locally):
@@ -43,29 +43,7 @@ test('speedscope imports every export without a warning', async ({ page }) => {
         stdio: 'ignore',
       },
     );
-  const server = createServer((req, res) => {
-    const path = decodeURIComponent((req.url ?? '/').split('?')[0]);
-    const [base, rel] = path.startsWith('/traces/')
-      ? [dir, path.slice(8)]
-      : [speedscope, path.slice(1) || 'index.html'];
-    const file = resolve(base, rel);
-    if (!file.startsWith(base + sep) || !existsSync(file) || !statSync(file).isFile()) {
-      res.writeHead(404).end();
-      return;
-    }
-    const type = file.endsWith('.html')
-      ? 'text/html'
-      : file.endsWith('.js')
-        ? 'text/javascript'
-        : file.endsWith('.css')
-          ? 'text/css'
-          : file.endsWith('.wasm')
-            ? 'application/wasm'
-            : 'application/octet-stream';
-    res.writeHead(200, { 'Content-Type': type });
-    createReadStream(file).pipe(res);
-  });
-  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', () => ok()));
+  const server = await staticServer(speedscope, dir);
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
   try {
