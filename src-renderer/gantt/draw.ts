@@ -275,3 +275,19 @@ export function drawCores(
     }
   }
 }
+
+/** White diagonal stripes over a bar: "running, but on a CPU only part of the time" (a shared core). */
+export function hatchPattern(ctx: CanvasRenderingContext2D): CanvasPattern | string {
+  const tile = document.createElement('canvas');
+  tile.width = 8;
+  tile.height = 8;
+  const t = tile.getContext('2d');
+  if (!t) return 'rgba(255,255,255,0.45)';
+  t.strokeStyle = 'rgba(255,255,255,0.75)';
+  t.lineWidth = 2.5;
+  t.beginPath();
+  t.moveTo(-2, 10);
+  t.lineTo(10, -2);
+  t.stroke();
+  return ctx.createPattern(tile, 'repeat') ?? 'rgba(255,255,255,0.45)';
+}
