@@ -5,44 +5,8 @@ import type { Bridge, Link } from './bridge';
 import { splitArgs } from './args';
 import { RunModel } from '@shared/run-model';
 import { raf } from './frame';
-import { ImportCancelled, importChromeTrace, isGzip, TraceImportError } from '@shared/trace-import/index';
-
-/** The stream un-gzipped if its first bytes say it is gzip. */
-async function maybeGunzip(stream: ReadableStream<Uint8Array>): Promise<ReadableStream<Uint8Array>> {
-  const reader = stream.getReader();
-  const first = await reader.read();
-  const head = first.value ?? new Uint8Array(0);
-  const rest = new ReadableStream<Uint8Array>({
-    start(controller) {
-      if (head.byteLength > 0) controller.enqueue(head);
-      if (first.done) controller.close();
-    },
-    async pull(controller) {
-      const next = await reader.read();
-      if (next.done) controller.close();
-      else controller.enqueue(next.value);
-    },
-    cancel: (reason) => reader.cancel(reason),
-  });
-  return isGzip(head)
-    ? rest.pipeThrough(new DecompressionStream('gzip') as unknown as TransformStream<Uint8Array, Uint8Array>)
-    : rest;
-}
-
-/** A text stream as an async iterable of chunks, cancelled with the signal. */
-async function* streamChunks(stream: ReadableStream<string>, signal: AbortSignal): AsyncGenerator<string> {
-  const reader = stream.getReader();
-  try {
-    for (;;) {
-      if (signal.aborted) return;
-      const { done, value } = await reader.read();
-      if (done) return;
-      yield value;
-    }
-  } finally {
-    void reader.cancel().catch(() => undefined);
-  }
-}
+import { ImportCancelled, TraceImportError } from '@shared/trace-import/index';
+import { readTrace } from './read-trace';
 
 /** The two chef scenarios are shown together: one look tells concurrency from parallelism. */
 export const CHEF_PAIR = ['chef-concurrent', 'chef-parallel'] as const;
@@ -211,28 +175,11 @@ export class AppState {
     this.importing = { name, fraction: bytes ? 0 : null, events: 0 };
     this.error = null;
     this.picked = true;
-    let read = 0;
     try {
-      const counted = stream.pipeThrough(
-        new TransformStream<Uint8Array, Uint8Array>({
-          transform(chunk, controller) {
-            read += chunk.byteLength;
-            controller.enqueue(chunk);
-          },
-        }),
-      );
-      const text = (await maybeGunzip(counted)).pipeThrough(
-        new TextDecoderStream() as unknown as TransformStream<Uint8Array, string>,
-      );
-      const result = await importChromeTrace(streamChunks(text, abort.signal), {
-        fileName: name,
-        signal: abort.signal,
-        onProgress: (_chars, events) => {
-          if (this.importing) this.importing = { name, fraction: bytes ? Math.min(1, read / bytes) : null, events };
-        },
+      const result = await readTrace(stream, name, bytes, abort.signal, (fraction, events) => {
+        if (this.importing) this.importing = { name, fraction, events };
       });
       this.showOpened(result.model);
-      if (result.notes.length > 0) this.fileNotes = result.notes;
     } catch (err) {
       if (err instanceof ImportCancelled || abort.signal.aborted) return;
       if (err instanceof TraceImportError) {
