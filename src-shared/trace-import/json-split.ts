@@ -73,7 +73,6 @@ export class TraceJsonSplitter {
   private lastEnd = -1;
   /** A primitive element or value (number, true…) is being read. */
   private primitive = false;
-  private elementsSeen = 0;
   private elementsParsed = 0;
   private keyStart = -1;
   private key = '';
@@ -269,7 +268,6 @@ export class TraceJsonSplitter {
 
   private startElement(i: number): void {
     this.elementStart = i;
-    this.elementsSeen++;
     if (this.batchStart < 0) this.batchStart = i;
   }
 
