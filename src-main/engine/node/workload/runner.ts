@@ -161,14 +161,18 @@ class LaneRunner {
       this.enter('blocked', `${label}: waiting for the lock`);
       while (Atomics.compareExchange(word, 0, 0, 1) !== 0) Atomics.wait(word, 0, 1);
     }
+    // Stamped after the lock is taken, and (below) before it is let go: a thread descheduled between
+    // letting go and stamping would otherwise be drawn holding the lock beside the next holder.
     this.enter('running', `${label} (holding the lock)`);
+    let releasedUs: number;
     try {
       this.compute(mops);
     } finally {
+      releasedUs = this.ctx.nowUs();
       Atomics.store(word, 0, 0);
       Atomics.notify(word, 0, 1);
     }
-    this.enter('running', null);
+    this.enter('running', null, releasedUs);
   }
 
   private spawn(executor: ExecutorSpec): void {
