@@ -17,6 +17,8 @@ export interface LaneView {
   open: number;
   /** Span indices of this lane's row (depth 0), in time order. */
   spans: IndexList;
+  /** An imported lane with nested slices: every slice of it, by start (outer first at a tie); else null. */
+  nested: IndexList | null;
   /** Instant indices of this lane, in time order. */
   instants: number[];
   endUs: number | null;
@@ -160,6 +162,7 @@ export class RunModel {
       info,
       open: -1,
       spans: new IndexList(),
+      nested: null,
       instants: [],
       endUs: null,
       outcome: null,
@@ -320,6 +323,30 @@ export class RunModel {
       else return i;
     }
     return -1;
+  }
+
+  /**
+   * The slices nested inside row span `outer` that hold `tUs`, outermost first (an imported trace's
+   * call stack at that instant); empty where the lane has none. Looks at no more than `limit` slices.
+   */
+  nestedAt(laneIndex: number, outer: number, tUs: number, limit = 5000): number[] {
+    const list = this.lanes[laneIndex]?.nested;
+    if (!list) return [];
+    const { start, end, depth } = this.spans;
+    let lo = 0;
+    let hi = list.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (start[list.items[mid]] < start[outer]) lo = mid + 1;
+      else hi = mid;
+    }
+    const out: number[] = [];
+    for (let k = lo; k < list.length && k < lo + limit; k++) {
+      const i = list.items[k];
+      if (start[i] > tUs || start[i] >= end[outer]) break;
+      if (depth[i] > 0 && tUs < end[i]) out.push(i);
+    }
+    return out;
   }
 
   /** The state of a lane at `tUs`: a span state, `ended`, or `absent` before it was spawned. */

@@ -1,4 +1,5 @@
 import type { RunModel } from '@shared/run-model';
+import { tickCount } from '../lib/format';
 import {
   drawBand,
   drawCores,
@@ -43,7 +44,7 @@ export function drawChartFrame(ctx: Ctx, f: ChartFrame): number {
   const { x, bar, style, widthPx: width, heightPx: height } = f;
   drawGrid(
     ctx,
-    x.ticks(Math.max(2, Math.floor(width / 120))).map((t) => x(t)),
+    x.ticks(tickCount(x.domain(), width)).map((t) => x(t)),
     height,
   );
   let visited = 0;

@@ -4,7 +4,14 @@ import { rowAt, type Row, type RowLayout } from './rows';
 
 /** What is under the pointer. */
 export type Hit =
-  | { readonly kind: 'span'; readonly model: RunModel; readonly laneIndex: number; readonly span: number }
+  | {
+      readonly kind: 'span';
+      readonly model: RunModel;
+      readonly laneIndex: number;
+      readonly span: number;
+      /** Slices nested inside it at the pointer's time (imported traces), outermost first. */
+      readonly nested: readonly number[];
+    }
   | { readonly kind: 'instant'; readonly model: RunModel; readonly laneIndex: number; readonly instant: number }
   | {
       readonly kind: 'core';
@@ -63,7 +70,8 @@ export function hitTest(
       const instant = instantNear(model, row.laneIndex, x, px);
       if (instant >= 0) return { kind: 'instant', model, laneIndex: row.laneIndex, instant };
       const span = model.spanAt(row.laneIndex, tUs);
-      return span < 0 ? null : { kind: 'span', model, laneIndex: row.laneIndex, span };
+      if (span < 0) return null;
+      return { kind: 'span', model, laneIndex: row.laneIndex, span, nested: model.nestedAt(row.laneIndex, span, tUs) };
     }
     case 'core': {
       const here = model.coreSpans

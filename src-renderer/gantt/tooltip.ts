@@ -20,6 +20,19 @@ export function cpuLines(cpuUs: number, spanUs: number): string[] {
   return share === 'shared' ? [line, 'hatched: the OS gave its core to others part of the time'] : [line];
 }
 
+/** Slices shown nested in a tooltip at most (a deep stack says how many more). */
+const MAX_NESTED_LINES = 6;
+
+/** The slices inside the hovered one at the pointer (an imported call stack), innermost last. */
+function nestedLines(model: Hit['model'], nested: readonly number[]): string[] {
+  if (nested.length === 0) return [];
+  const s = model.spans;
+  const name = (i: number) => (s.detail[i] >= 0 ? s.strings[s.detail[i]] : 'slice');
+  const shown = nested.slice(-MAX_NESTED_LINES).map((i) => `› ${name(i)} (${duration(s.end[i] - s.start[i])})`);
+  const more = nested.length - shown.length;
+  return ['inside it, here:', ...(more > 0 ? [`… ${more} more`] : []), ...shown];
+}
+
 /** The tooltip of what is under the pointer. `laneColor` colours the cores view. */
 export function tooltipFor(hit: Hit, laneColor: (lane: number) => string): TooltipContent {
   const model = hit.model;
@@ -52,6 +65,7 @@ export function tooltipFor(hit: Hit, laneColor: (lane: number) => string): Toolt
           `end ${open ? 'still going' : duration(end)}`,
           `duration ${duration(end - s.start[i])}`,
           ...cpuLines(s.cpu[i], end - s.start[i]),
+          ...nestedLines(model, hit.nested),
         ],
       };
     }

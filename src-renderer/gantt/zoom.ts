@@ -25,6 +25,9 @@ export function timeZoom(
   let node: HTMLElement | null = null;
   const behavior: ZoomBehavior<HTMLElement, unknown> = zoom<HTMLElement, unknown>()
     .scaleExtent([1, 1_000_000])
+    // d3's default multiplies a Ctrl+wheel by 10 (it takes it for a trackpad pinch); here Ctrl+wheel is
+    // how a mouse zooms rows that scroll, and ten times faster jumped from the whole run to microseconds.
+    .wheelDelta((event: WheelEvent) => -event.deltaY * (event.deltaMode === 1 ? 0.05 : event.deltaMode ? 1 : 0.002))
     .filter((event: Event) => {
       if (event.type === 'wheel') return (event as WheelEvent).ctrlKey || !wheelScrolls();
       // d3's default: no secondary buttons, no Ctrl-drag.

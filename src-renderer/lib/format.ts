@@ -39,3 +39,12 @@ export function runStatus(run: {
   const wall = duration(run.end.summary.wallUs);
   return run.end.reason === 'completed' ? `finished in ${wall}` : `${run.end.reason} after ${wall}`;
 }
+
+/**
+ * How many ticks an axis of `widthPx` gets: one per 120 px, or per label where labels are longer
+ * (zoomed far in they carry more decimals). The axis and the chart's grid both ask this.
+ */
+export function tickCount(domain: readonly number[], widthPx: number): number {
+  const label = tickLabel(domain[1], domain[1] - domain[0]);
+  return Math.max(2, Math.floor(widthPx / Math.max(120, label.length * 9 + 60)));
+}

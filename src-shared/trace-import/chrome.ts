@@ -415,6 +415,8 @@ export class ChromeTraceImporter implements SplitSink {
       else nested++;
       ends.push(store.end[i]);
     }
+    // Only a lane with nested slices keeps its whole list: the tooltip names the slices inside the one drawn.
+    if (nested > 0) lane.nested = build.all;
     return nested;
   }
 

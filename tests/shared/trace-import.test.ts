@@ -52,6 +52,12 @@ describe('Chrome trace import: the formats other tools write', () => {
     expect(model.instants.map((i) => i.text)).toEqual(['checkpoint']);
     // The slices say nothing of running or waiting: the verdict says so and judges concurrency only.
     expect(model.end?.summary.verdict.rule).toBe('states-unknown');
+    // The nested call is found under the pointer (the tooltip lists it), only while it runs.
+    const main = model.inSpawnOrder()[0];
+    const outer = main.spans.at(0);
+    const named = (ids: number[]) => ids.map((i) => model.spans.strings[model.spans.detail[i]]);
+    expect(named(model.nestedAt(main.info.laneId, outer, 5))).toEqual(['fib (fib.py:1)']);
+    expect(named(model.nestedAt(main.info.laneId, outer, 20))).toEqual([]);
   });
 
   test("Perfetto's JSON: process names and sort order, B/E nesting, async b/n/e, flows and counters listed", async () => {
