@@ -12,7 +12,7 @@ import { PythonSource } from './python/python-source';
 import { Run, type RunSource } from './run';
 import { SCENARIOS, type Scenario, type ScenarioContext } from './scenarios/index';
 import { RunModel } from '../../src-shared/run-model';
-import { toChromeTrace } from './trace-export';
+import { toChromeTrace } from '../../src-shared/trace-export';
 
 /** How a door (Electron, browser mode, CLI, tests) sets up its engine. */
 export interface EngineOptions {

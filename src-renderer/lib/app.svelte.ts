@@ -7,6 +7,7 @@ import { RunModel } from '@shared/run-model';
 import { raf } from './frame';
 import { ImportCancelled, TraceImportError } from '@shared/trace-import/index';
 import { readTrace } from './read-trace';
+import { toChromeTrace } from '@shared/trace-export';
 
 /** The two chef scenarios are shown together: one look tells concurrency from parallelism. */
 export const CHEF_PAIR = ['chef-concurrent', 'chef-parallel'] as const;
@@ -397,10 +398,17 @@ export class AppState {
 
   /** Saves the current run as a Chrome trace file (a download). */
   async saveTrace(): Promise<void> {
-    const model = this.current;
+    // An opened file is written here, by the same exporter the engine uses: it never went through the engine.
+    const model = this.mode === 'file' ? this.opened : this.current;
     if (!model) return;
     try {
-      const trace = await this.bridge.exportTrace(model.runId);
+      const trace =
+        model.source !== null
+          ? {
+              fileName: `${model.source.file.replace(/(\.json)?(\.gz)?$/i, '')}.trace.json`,
+              json: JSON.stringify(toChromeTrace(model, model.end?.summary ?? null, 0, model.title)),
+            }
+          : await this.bridge.exportTrace(model.runId);
       const url = URL.createObjectURL(new Blob([trace.json], { type: 'application/json' }));
       const link = document.createElement('a');
       link.href = url;

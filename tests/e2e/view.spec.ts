@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
@@ -38,6 +38,14 @@ test('kitchen view FILE opens a 250-lane trace in browser mode; End scrolls to t
     await expect(timeline.getByText('worker 0', { exact: true })).toHaveCount(0);
     await header.click();
     await expect(timeline.getByText('worker 0', { exact: true })).toBeVisible();
+    // An opened file is saved again by the page, with the same exporter: every slice, tiled.
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Save trace' }).click(),
+    ]);
+    expect(download.suggestedFilename()).toBe('many-lanes.trace.json');
+    const saved = JSON.parse(readFileSync(await download.path(), 'utf8')) as { traceEvents: { ph: string }[] };
+    expect(saved.traceEvents.filter((e) => e.ph === 'X')).toHaveLength(50_000);
     expect(errors).toEqual([]);
   } finally {
     server.process.kill('SIGTERM');

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { SCENARIOS } from '../../src-main/engine/scenarios/index';
-import { toChromeTrace, roundUs, CORES_PID } from '../../src-main/engine/trace-export';
+import { toChromeTrace, roundUs, CORES_PID } from '../../src-shared/trace-export';
 import { importChromeTrace } from '../../src-shared/trace-import/index';
 import { SPAN_STATES } from '../../src-main/protocol/events';
 import type { RunModel } from '../../src-shared/run-model';

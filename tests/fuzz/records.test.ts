@@ -12,7 +12,7 @@ import { LANE_KEY } from '../../src-main/engine/python/lane-ends';
 import { Run, type RunSink, type RunSource } from '../../src-main/engine/run';
 import type { OsSegment } from '../../src-main/engine/sampler/messages';
 import { buildTimeline } from '../../src-shared/timeline';
-import { toChromeTrace } from '../../src-main/engine/trace-export';
+import { toChromeTrace } from '../../src-shared/trace-export';
 import type { RunId, ScenarioId } from '../../src-main/protocol/ids';
 import { validateTracerRecord, type TracerRecord } from '../../src-main/protocol/tracer';
 import { recordWithin, untrusted } from './arbitraries';

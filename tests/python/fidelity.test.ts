@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { findPython } from '../../src-main/engine/python/interpreter';
-import { CORES_PID, toChromeTrace } from '../../src-main/engine/trace-export';
+import { CORES_PID, toChromeTrace } from '../../src-shared/trace-export';
 import type { Timeline } from '../../src-shared/timeline';
 import { LOOP_BUSY } from '../../src-main/protocol/events';
 import { finished, makeEngine, spansOf, totalUs, type Finished } from '../engine/helpers';

@@ -1,7 +1,7 @@
-import type { LaneInfo, LaneOutcome, RunSummary } from '../protocol/events';
-import type { RunModel } from '../../src-shared/run-model';
-import { timelineOf, type Span } from '../../src-shared/timeline';
-import { CORES_PID, type KitchenLaneMeta } from '../../src-shared/trace-import/chrome';
+import type { LaneInfo, LaneOutcome, RunSummary } from '../src-main/protocol/events';
+import type { RunModel } from './run-model';
+import { timelineOf, type Span } from './timeline';
+import { CORES_PID, type KitchenLaneMeta } from './trace-import/chrome';
 import { describeSignal } from './signals';
 
 /** One entry of the Chrome Trace Event format (the subset written here). */
