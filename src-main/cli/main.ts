@@ -141,9 +141,9 @@ async function finish(
   const summary = await run.finished;
   process.off('SIGINT', onSignal);
   process.off('SIGTERM', onSignal);
-  const ended = run.events.findLast((e) => e.type === 'run-ended');
-  const reason = ended?.type === 'run-ended' ? ended.reason : 'failed';
-  const message = ended?.type === 'run-ended' ? ended.message : null;
+  const ended = run.model?.end ?? null;
+  const reason = ended?.reason ?? 'failed';
+  const message = ended?.message ?? null;
   const name = run.scenario.id === 'script' ? run.scenario.title : run.scenario.id;
   // The trace first: whatever goes wrong in printing the summary, the run's record is kept.
   let written: string | null = null;
@@ -167,8 +167,7 @@ async function runCommand(scenarioId: string, options: { param: Record<string, n
   const run = await kitchen.start(scenarioId, options.param);
   const { interrupted } = await finish(kitchen, run, options, process.stdout);
   if (interrupted) return EXIT.interrupted;
-  const ended = run.events.findLast((e) => e.type === 'run-ended');
-  return ended?.type === 'run-ended' && ended.reason === 'completed' ? EXIT.ok : EXIT.failed;
+  return run.model?.end?.reason === 'completed' ? EXIT.ok : EXIT.failed;
 }
 
 /**

@@ -285,8 +285,7 @@ export class Engine {
     const model = run.model ?? RunModel.fromEvents(run.events, -1, 0, true);
     if (!model) throw new EngineStateError(`run ${runId} has no events yet`);
     // A run still going has no summary yet.
-    const ended = run.events.findLast((e) => e.type === 'run-ended');
-    const summary = ended?.type === 'run-ended' ? ended.summary : null;
+    const summary = model.end?.summary ?? null;
     const trace = toChromeTrace(model, summary, process.pid, 'Concurrency Kitchen engine', endUs);
     const stamp = new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19);
     const name = run.scenario.id === 'script' ? run.scenario.title.replace(/\W+/g, '-') : run.scenario.id;
