@@ -37,12 +37,21 @@ export interface LaneRecord {
   readonly soloUs: number | null;
 }
 
-/** A run's events folded into lanes, spans and instants. */
+/**
+ * A run's events folded into lanes, spans and instants. `spans` is walked with for…of: a timeline read
+ * from a model makes each Span as it is walked (a run of millions keeps no object per span); one built
+ * from a list of events holds an array.
+ */
 export interface Timeline {
   readonly lanes: readonly LaneRecord[];
-  readonly spans: readonly Span[];
+  readonly spans: Iterable<Span>;
   readonly instants: readonly Instant[];
   readonly endUs: number;
+}
+
+/** A timeline whose spans are an array (tests, small runs). */
+export interface SpanArrayTimeline extends Timeline {
+  readonly spans: readonly Span[];
 }
 
 /**
@@ -53,27 +62,11 @@ export interface Timeline {
 export function timelineOf(model: RunModel, endUs?: number): Timeline {
   const closeAt = endUs ?? model.end?.tsUs ?? model.lastUs;
   const s = model.spans;
-  const spans: Span[] = [];
   const records: LaneRecord[] = [];
   for (const id of model.order) {
     const lane = model.lanes[id];
-    let lastStart = lane.info.spawnedUs;
-    for (let k = 0; k < lane.spans.length; k++) {
-      const i = lane.spans.items[k];
-      const open = Number.isNaN(s.end[i]);
-      const end = open ? Math.max(closeAt, s.start[i]) : s.end[i];
-      lastStart = s.start[i];
-      if (!(end > s.start[i])) continue;
-      spans.push({
-        laneId: id as LaneId,
-        state: SPAN_STATES[s.state[i]],
-        detail: s.detail[i] >= 0 ? s.strings[s.detail[i]] : null,
-        startUs: s.start[i],
-        endUs: end,
-        cpuUs: Number.isNaN(s.cpu[i]) ? null : s.cpu[i],
-        mayWaitForGil: (s.flags[i] & FLAG_MAY_WAIT_FOR_GIL) !== 0,
-      });
-    }
+    const last = lane.spans.last();
+    const lastStart = last >= 0 ? s.start[last] : lane.info.spawnedUs;
     records.push({
       info: lane.info,
       endUs: lane.endUs ?? Math.max(closeAt, lastStart),
@@ -87,12 +80,35 @@ export function timelineOf(model: RunModel, endUs?: number): Timeline {
     stream: i.stream,
     text: i.text,
   }));
+  const spans: Iterable<Span> = {
+    *[Symbol.iterator]() {
+      for (const id of model.order) {
+        const row = model.lanes[id].spans;
+        for (let k = 0; k < row.length; k++) {
+          const i = row.items[k];
+          const open = Number.isNaN(s.end[i]);
+          const end = open ? Math.max(closeAt, s.start[i]) : s.end[i];
+          if (!(end > s.start[i])) continue;
+          yield {
+            laneId: id as LaneId,
+            state: SPAN_STATES[s.state[i]],
+            detail: s.detail[i] >= 0 ? s.strings[s.detail[i]] : null,
+            startUs: s.start[i],
+            endUs: end,
+            cpuUs: Number.isNaN(s.cpu[i]) ? null : s.cpu[i],
+            mayWaitForGil: (s.flags[i] & FLAG_MAY_WAIT_FOR_GIL) !== 0,
+          };
+        }
+      }
+    },
+  };
   return { lanes: records, spans, instants, endUs: closeAt };
 }
 
 /** Folds events into a timeline (through the one fold, RunModel). */
-export function buildTimeline(events: readonly EngineEvent[], endUs?: number): Timeline {
+export function buildTimeline(events: readonly EngineEvent[], endUs?: number): SpanArrayTimeline {
   const model = RunModel.fromEvents(events, -1, 0, true);
   if (!model) throw new Error('unreachable: a headless model is always built');
-  return timelineOf(model, endUs);
+  const timeline = timelineOf(model, endUs);
+  return { ...timeline, spans: [...timeline.spans] };
 }

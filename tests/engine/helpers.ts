@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { Engine } from '../../src-main/engine/engine';
 import { builtLayout } from '../../src-main/engine/build-paths';
 import type { Run } from '../../src-main/engine/run';
-import { buildTimeline, type Span, type Timeline } from '../../src-shared/timeline';
+import { buildTimeline, type Span, type SpanArrayTimeline as Timeline } from '../../src-shared/timeline';
 import type { EngineEvent, RunSummary } from '../../src-main/protocol/events';
 
 const layout = builtLayout(resolve(import.meta.dirname, '../../out/main'));
