@@ -493,8 +493,13 @@ export class ChromeTraceImporter implements SplitSink {
     for (const [pid, name] of this.processNames) model.processNames.set(pid, name);
     const sortOf = (b: LaneBuild) => this.threadSort.get(`${b.pid}:${b.tid}`) ?? Infinity;
     const psortOf = (b: LaneBuild) => this.processSort.get(b.pid) ?? 0;
+    // Our own exports list their lanes in the run's order (spawn order, whatever the pids): kept as is.
+    const keptAt = new Map([...kitchen.keys()].map((key, index) => [key, index]));
+    const ownOrder = (b: LaneBuild) =>
+      b.asyncName === null ? (keptAt.get(`${b.pid}:${b.tid}`) ?? Infinity) : Infinity;
     const ordered = [...this.builds].sort(
       (a, b) =>
+        ownOrder(a) - ownOrder(b) ||
         psortOf(a) - psortOf(b) ||
         a.pid - b.pid ||
         (a.asyncName === null ? 0 : 1) - (b.asyncName === null ? 0 : 1) ||

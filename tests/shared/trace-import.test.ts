@@ -86,6 +86,29 @@ describe('Chrome trace import: the formats other tools write', () => {
     expect(model.instants).toHaveLength(1);
   });
 
+  test('our own exports keep their lanes in the run’s order, whatever order their pids are in', async () => {
+    const lane = (pid: number, name: string) => ({
+      pid,
+      tid: pid,
+      kind: 'process',
+      name,
+      detail: null,
+      parent: null,
+      spawnedUs: 0,
+      endUs: 10,
+      outcome: null,
+      soloUs: null,
+    });
+    const text = JSON.stringify({
+      traceEvents: [
+        { ph: 'X', name: 'running', pid: 30, tid: 30, ts: 0, dur: 10, args: { state: 'running' } },
+        { ph: 'X', name: 'running', pid: 20, tid: 20, ts: 0, dur: 10, args: { state: 'running' } },
+      ],
+      otherData: { kitchen: { version: 1, lanes: [lane(30, 'first spawned'), lane(20, 'second spawned')] } },
+    });
+    expect(Object.keys(rows((await open(text)).model))).toEqual(['first spawned', 'second spawned']);
+  });
+
   test('gzipped files are read the same (readTraceFile sniffs the magic bytes)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'kitchen-import-'));
     const plain = join(dir, 'trace.json');
