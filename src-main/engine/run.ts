@@ -1,12 +1,11 @@
-import {
-  SPAN_STATES,
-  type EngineEvent,
-  type EventBatch,
-  type LaneKind,
-  type LaneOutcome,
-  type RunEndReason,
-  type RunSnapshot,
-  type RunSummary,
+import type {
+  EngineEvent,
+  EventBatch,
+  LaneKind,
+  LaneOutcome,
+  RunEndReason,
+  RunSnapshot,
+  RunSummary,
 } from '../protocol/events';
 import type { LaneId, RunId } from '../protocol/ids';
 import type { ParamValues, ScenarioInfo } from '../protocol/scenarios';
@@ -15,8 +14,8 @@ import { monoNs, sinceUs } from './clock';
 import type { ExitInfo } from './records';
 import { failedSummary, summarize, type SummaryContext } from '../../src-shared/summary';
 import { describeSignal } from './signals';
-import { RunModel } from '../../src-shared/run-model';
-import { FLAG_MAY_WAIT_FOR_GIL } from '../../src-shared/span-store';
+import type { RunModel } from '../../src-shared/run-model';
+import { EventLog } from './event-log';
 import { buildTimeline, timelineOf } from '../../src-shared/timeline';
 
 /** What a source of lanes (Node workloads, a traced Python script) may do to its run. */
@@ -115,14 +114,8 @@ export class Run implements RunSink {
   readonly runId: RunId;
   readonly scenario: ScenarioInfo;
   readonly t0Ns: bigint = monoNs();
-  /**
-   * Every event so far, in order: what a client that joins late is sent. Kept compactly: a `state`
-   * event the model folded into a new span is kept as that span's index (the columns hold all it
-   * said), every other event as itself. A state event object is about 125 bytes; an index, 8.
-   */
-  private readonly log: (EngineEvent | number)[] = [];
-  /** The same events folded into lanes and span columns, as they come (null until run-started). */
-  model: RunModel | null = null;
+  /** Every event so far, folded into the model and kept compactly (engine/event-log.ts). */
+  private readonly log = new EventLog();
   /** Settles with the summary when the run has ended. */
   readonly finished: Promise<RunSummary>;
 
@@ -447,47 +440,20 @@ export class Run implements RunSink {
     }
   }
 
-  /** Every event so far, in order (rebuilt from the compact log: for snapshots, `--events` and tests). */
+  /** The run's events folded into lanes and span columns, as they come (null until run-started). */
+  get model(): RunModel | null {
+    return this.log.model;
+  }
+
+  /** Every event so far, in order (for snapshots, `--events` and tests). */
   get events(): EngineEvent[] {
-    return this.log.map((entry) => (typeof entry === 'number' ? this.stateEventOf(entry) : entry));
-  }
-
-  /** The events that are kept as themselves (all but the state events folded into spans). */
-  private *keptEvents(): Generator<EngineEvent> {
-    for (const entry of this.log) if (typeof entry !== 'number') yield entry;
-  }
-
-  /** The `state` event that opened span `i`: its lane, time, state, detail and flag from the span, the CPU it closed from the span before. */
-  private stateEventOf(i: number): EngineEvent {
-    const model = this.model;
-    if (!model) throw new Error('a span index is logged only once the model exists');
-    const s = model.spans;
-    const laneId = s.lane[i];
-    const row = model.lanes[laneId].spans;
-    // The lane's span indices grow with time: the one before i, by binary search.
-    let lo = 0;
-    let hi = row.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (row.items[mid] < i) lo = mid + 1;
-      else hi = mid;
-    }
-    const cpu = s.cpu[row.items[lo - 1]];
-    return {
-      type: 'state',
-      laneId: laneId as LaneId,
-      tsUs: s.start[i],
-      state: SPAN_STATES[s.state[i]],
-      detail: s.detail[i] >= 0 ? s.strings[s.detail[i]] : null,
-      mayWaitForGil: (s.flags[i] & FLAG_MAY_WAIT_FOR_GIL) !== 0,
-      closedCpuUs: Number.isNaN(cpu) ? null : cpu,
-    };
+    return this.log.all();
   }
 
   /** Lines printed in all: what each process said it printed when it ended, else what reached the chart from it. */
   private printedLines(): number {
     const drawn = new Map<number | null, number>();
-    for (const event of this.keptEvents()) {
+    for (const event of this.log.kept()) {
       if (event.type !== 'output') continue;
       const pid = this.byId[event.laneId]?.pid ?? null;
       drawn.set(pid, (drawn.get(pid) ?? 0) + 1);
@@ -506,7 +472,7 @@ export class Run implements RunSink {
   private verdict(failure: string | null): { reason: RunEndReason; message: string | null } {
     if (this.stopRequested) return { reason: 'stopped', message: 'Every thread and process it started was ended.' };
     if (failure) return { reason: 'failed', message: failure };
-    for (const event of this.keptEvents()) {
+    for (const event of this.log.kept()) {
       if (event.type !== 'lane-ended') continue;
       const o = event.outcome;
       const lane = this.byId[event.laneId];
@@ -525,19 +491,7 @@ export class Run implements RunSink {
   }
 
   private emit(event: EngineEvent): void {
-    const model = this.model;
-    if (event.type === 'run-started') {
-      this.model = new RunModel(event);
-      this.log.push(event);
-    } else if (event.type === 'state' && model && (model.lanes[event.laneId]?.open ?? -1) >= 0) {
-      // It closes an open span (which keeps its closedCpuUs) and opens one: the span can stand for it.
-      const opened = model.spans.count;
-      model.apply(event);
-      this.log.push(model.spans.count === opened + 1 ? opened : event);
-    } else {
-      model?.apply(event);
-      this.log.push(event);
-    }
+    this.log.push(event);
     this.pending.push(event);
     this.flushTimer ??= setTimeout(() => this.flush(), this.options.flushMs);
   }
