@@ -8,7 +8,8 @@ import {
   type SpanState,
 } from '../src-main/protocol/events';
 import type { LaneId } from '../src-main/protocol/ids';
-import type { LaneRecord, Span, Timeline } from './timeline';
+import type { LaneRecord, Timeline } from './timeline';
+import { Intervals, overlapOf, peakAverage, peakLevel, stepsOf, sustainedLevel } from './intervals';
 import { CPU_BOUND_SHARE, verdictOf, type Evidence } from './verdict';
 
 /** Cores are averaged over this window: sampled states are only as sharp as the sampling. */
@@ -26,22 +27,12 @@ interface Weighted {
   readonly weight: number;
 }
 
-/** Open/close edges of intervals, sorted by time (closes first at a tie, so touching is not overlapping). */
-function edgesOf(intervals: readonly Weighted[]): [number, number][] {
-  const edges: [number, number][] = [];
-  for (const { startUs, endUs, weight } of intervals) {
-    if (endUs <= startUs || weight <= 0) continue;
-    edges.push([startUs, weight], [endUs, -weight]);
-  }
-  return edges.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
-}
-
 /**
  * The most intervals open at one instant. An interval ending exactly when
  * another starts does not overlap it.
  */
 export function peakOverlap(intervals: readonly { startUs: number; endUs: number }[]): number {
-  return peakWeighted(intervals.map(({ startUs, endUs }) => ({ startUs, endUs, weight: 1 })));
+  return peakLevel(stepsOf([Intervals.from(intervals)], true));
 }
 
 /**
@@ -50,13 +41,7 @@ export function peakOverlap(intervals: readonly { startUs: number; endUs: number
  * were busy at the busiest instant.
  */
 export function peakWeighted(intervals: readonly Weighted[]): number {
-  let open = 0;
-  let peak = 0;
-  for (const [, delta] of edgesOf(intervals)) {
-    open += delta;
-    peak = Math.max(peak, open);
-  }
-  return Math.round(peak * 100) / 100;
+  return peakLevel(stepsOf([Intervals.from(intervals)]));
 }
 
 /**
@@ -65,40 +50,7 @@ export function peakWeighted(intervals: readonly Weighted[]): number {
  * both caught running at a hand-over) counts only for its share of the window.
  */
 export function peakAveraged(intervals: readonly Weighted[], windowUs: number): number {
-  const edges = edgesOf(intervals);
-  if (edges.length === 0) return 0;
-  // A run shorter than the window is averaged over its own length.
-  const width = Math.min(windowUs, edges[edges.length - 1][0] - edges[0][0]);
-  // The step function: level[i] holds from times[i] to times[i + 1]; area[i] is its integral up to times[i].
-  const times: number[] = [];
-  const level: number[] = [];
-  let open = 0;
-  for (const [t, delta] of edges) {
-    open += delta;
-    if (times.length > 0 && times[times.length - 1] === t) level[level.length - 1] = open;
-    else {
-      times.push(t);
-      level.push(open);
-    }
-  }
-  const area: number[] = [0];
-  for (let i = 1; i < times.length; i++) area.push(area[i - 1] + level[i - 1] * (times[i] - times[i - 1]));
-  const integral = (t: number): number => {
-    if (t <= times[0]) return 0;
-    let lo = 0;
-    let hi = times.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (times[mid] <= t) lo = mid;
-      else hi = mid - 1;
-    }
-    return area[lo] + level[lo] * (t - times[lo]);
-  };
-  let peak = 0;
-  for (const t of times) {
-    peak = Math.max(peak, integral(t + width) - integral(t), integral(t) - integral(t - width));
-  }
-  return Math.round((peak / width) * 100) / 100;
+  return peakAverage(stepsOf([Intervals.from(intervals)]), windowUs);
 }
 
 /**
@@ -106,28 +58,7 @@ export function peakAveraged(intervals: readonly Weighted[], windowUs: number): 
  * parallelism that lasted. Anything that ran at all counts as 1.
  */
 export function sustainedPeak(intervals: readonly { startUs: number; endUs: number }[], minUs: number): number {
-  const edges = edgesOf(intervals.map(({ startUs, endUs }) => ({ startUs, endUs, weight: 1 })));
-  if (edges.length === 0) return 0;
-  const steps: { atUs: number; level: number }[] = [];
-  let open = 0;
-  let top = 0;
-  for (const [t, delta] of edges) {
-    open += delta;
-    top = Math.max(top, open);
-    if (steps.length > 0 && steps[steps.length - 1].atUs === t) steps[steps.length - 1].level = open;
-    else steps.push({ atUs: t, level: open });
-  }
-  for (let k = top; k > 1; k--) {
-    let since: number | null = null;
-    for (const step of steps) {
-      if (step.level >= k) since ??= step.atUs;
-      else if (since !== null) {
-        if (step.atUs - since >= minUs) return k;
-        since = null;
-      }
-    }
-  }
-  return 1;
+  return sustainedLevel(stepsOf([Intervals.from(intervals)], true), minUs);
 }
 
 /** Cores' worth of CPU over the whole run that does not count as more: the stamps' and the accounting's error. */
@@ -149,39 +80,12 @@ export function ranAtOnce(peakReady: number, peakCores: number | null, coresBusy
   return Math.min(peakReady, Math.max(1, Math.round(peakCores), floor));
 }
 
-/** Intervals sorted and merged where they overlap or touch (weights: the larger). */
-function merged<T extends { startUs: number; endUs: number; weight: number }>(list: readonly T[]): Weighted[] {
-  const sorted = list.filter((s) => s.endUs > s.startUs).sort((x, y) => x.startUs - y.startUs);
-  const out: { startUs: number; endUs: number; weight: number }[] = [];
-  for (const s of sorted) {
-    const last = out.at(-1);
-    if (last && s.startUs < last.endUs) {
-      // Overlapping stretches of one thread: it ran once over them, at the larger share.
-      last.weight = Math.max(last.weight, s.weight);
-      last.endUs = Math.max(last.endUs, s.endUs);
-    } else out.push({ startUs: s.startUs, endUs: s.endUs, weight: s.weight });
-  }
-  return out;
-}
-
 /** Total length of the time covered by both interval lists (each list may overlap itself). */
 export function overlapUs(
   a: readonly { startUs: number; endUs: number }[],
   b: readonly { startUs: number; endUs: number }[],
 ): number {
-  const ma = merged(a.map((s) => ({ ...s, weight: 1 })));
-  const mb = merged(b.map((s) => ({ ...s, weight: 1 })));
-  let total = 0;
-  let i = 0;
-  let j = 0;
-  while (i < ma.length && j < mb.length) {
-    const start = Math.max(ma[i].startUs, mb[j].startUs);
-    const end = Math.min(ma[i].endUs, mb[j].endUs);
-    if (end > start) total += end - start;
-    if (ma[i].endUs < mb[j].endUs) i++;
-    else j++;
-  }
-  return total;
+  return overlapOf(Intervals.from(a), Intervals.from(b));
 }
 
 /** The OS thread a lane runs on: an asyncio task shares its loop's thread; a lane not yet placed is its own. */
@@ -195,25 +99,23 @@ function threadOf(info: LaneInfo): string {
  * spans carry the CPU the OS measured; tasks alone on a thread (their thread is not a lane) count as a
  * whole core while they run, unless their CPU was measured.
  */
-export function threadActivity(timeline: Timeline): Weighted[][] {
+export function threadActivity(timeline: Timeline): Intervals[] {
   const infoOf = new Map<LaneId, LaneInfo>();
   for (const { info } of timeline.lanes) infoOf.set(info.laneId, info);
-  const byThread = new Map<string, { own: Span[]; tasks: Span[] }>();
+  const byThread = new Map<string, { own: Intervals; tasks: Intervals }>();
   for (const span of timeline.spans) {
     if (!EXECUTING.has(span.state)) continue;
     const info = infoOf.get(span.laneId);
     if (!info) continue;
     const key = threadOf(info);
     let entry = byThread.get(key);
-    if (!entry) byThread.set(key, (entry = { own: [], tasks: [] }));
-    (info.kind === 'task' ? entry.tasks : entry.own).push(span);
+    if (!entry) byThread.set(key, (entry = { own: new Intervals(), tasks: new Intervals() }));
+    const length = span.endUs - span.startUs;
+    const weight = span.cpuUs === null ? 1 : Math.min(1, span.cpuUs / Math.max(1, length));
+    (info.kind === 'task' ? entry.tasks : entry.own).push(span.startUs, span.endUs, weight);
   }
-  const weight = (s: Span): number => (s.cpuUs === null ? 1 : Math.min(1, s.cpuUs / Math.max(1, s.endUs - s.startUs)));
-  const out: Weighted[][] = [];
-  for (const { own, tasks } of byThread.values()) {
-    const spans = own.length > 0 ? own : tasks;
-    out.push(merged(spans.map((s) => ({ startUs: s.startUs, endUs: s.endUs, weight: weight(s) }))));
-  }
+  const out: Intervals[] = [];
+  for (const { own, tasks } of byThread.values()) out.push((own.length > 0 ? own : tasks).merged());
   return out;
 }
 
@@ -312,12 +214,11 @@ export function summarize(timeline: Timeline, context: SummaryContext): RunSumma
   const safeWall = Math.max(wallUs, 1);
   // One list per OS thread: the lanes that share a thread (a loop and its tasks) never ran at once.
   const threads = threadActivity(timeline);
-  const executing = threads.flat();
   // CPU time is spread over each span and summed over 25 ms windows: a short span's share is
   // uncertain on its own, but over a window the kernel's accounting adds up. No more than the cores.
-  const peakCores = cpuUs === null ? null : Math.min(cores, peakAveraged(executing, PEAK_WINDOW_US));
+  const peakCores = cpuUs === null ? null : Math.min(cores, peakAverage(stepsOf(threads), PEAK_WINDOW_US));
   // Lanes running at once as the chart shows them (sampled lanes: runnable, on a CPU or queued for one).
-  const peakReady = sustainedPeak(executing, SUSTAINED_US);
+  const peakReady = sustainedLevel(stepsOf(threads, true), SUSTAINED_US);
   // The machine cannot have been busier than all its cores: anything above is the accounting's error.
   const coresBusy = cpuUs === null ? null : Math.min(cores, cpuUs / safeWall);
   const workerThreads = new Set(workers.map((l) => threadOf(l.info))).size;
