@@ -63,7 +63,9 @@ export function timelineOf(model: RunModel, endUs?: number): Timeline {
   const closeAt = endUs ?? model.end?.tsUs ?? model.lastUs;
   const s = model.spans;
   const records: LaneRecord[] = [];
-  for (const id of model.order) {
+  // Lanes in the order the chart shows them: by when each started.
+  const order = model.inSpawnOrder().map((lane) => lane.info.laneId);
+  for (const id of order) {
     const lane = model.lanes[id];
     const last = lane.spans.last();
     const lastStart = last >= 0 ? s.start[last] : lane.info.spawnedUs;
@@ -82,7 +84,7 @@ export function timelineOf(model: RunModel, endUs?: number): Timeline {
   }));
   const spans: Iterable<Span> = {
     *[Symbol.iterator]() {
-      for (const id of model.order) {
+      for (const id of order) {
         const row = model.lanes[id].spans;
         for (let k = 0; k < row.length; k++) {
           const i = row.items[k];

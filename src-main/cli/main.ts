@@ -3,9 +3,7 @@
  * traces a Python script headless, prints output and a summary, and writes
  * a Chrome trace.
  */
-import { accessSync, constants, existsSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename } from 'node:path';
 import { Command as Program, CommanderError } from 'commander';
 import { APP } from '../app-info';
 import { Engine, EngineStateError } from '../engine/engine';
@@ -16,11 +14,11 @@ import type { EngineEvent, LaneInfo } from '../protocol/events';
 import { ValidationError } from '../protocol/validate';
 import { signalExitStatus } from '../engine/signals';
 import { readTraceFile } from '../engine/trace-file';
+import { EXIT } from './exit';
+import { checkWritable, readableFile, save } from './files';
 import { formatSummary, formatUs } from './format';
+import { matrixCommand } from './matrix';
 import { parseParam, parsePort, splitPythonCommand } from './params';
-
-/** Exit codes: 0 completed, 1 the run failed, 2 bad usage, 130 interrupted (trace: the script's own). */
-const EXIT = { ok: 0, failed: 1, usage: 2, interrupted: 130 } as const;
 
 /** The engine, with the last resort of a door: an error nobody caught stops every run before the CLI exits. */
 function engine(): Engine {
@@ -58,63 +56,6 @@ function printer(console: boolean): (event: EngineEvent) => void {
         return;
     }
   };
-}
-
-/**
- * Writes a file the user asked for. If that fails (the disk filled up, the folder went away during the
- * run), the file goes to the temporary folder instead, and both are said in one line: a run's record
- * is never lost. Returns the path written, or null if even that failed.
- */
-function save(file: string, what: string, contents: () => string): string | null {
-  const path = resolve(file);
-  let text: string;
-  try {
-    text = contents();
-  } catch (err) {
-    process.stderr.write(`kitchen: the ${what} could not be made: ${(err as Error).message}\n`);
-    return null;
-  }
-  try {
-    writeFileSync(path, text);
-    return path;
-  } catch (err) {
-    const instead = join(tmpdir(), `kitchen-${what}-${Date.now()}-${basename(path)}`);
-    try {
-      writeFileSync(instead, text);
-      process.stderr.write(
-        `kitchen: the ${what} could not be written to ${path} (${(err as Error).message}): written to ${instead} instead\n`,
-      );
-      return instead;
-    } catch {
-      process.stderr.write(`kitchen: the ${what} could not be written to ${path}: ${(err as Error).message}\n`);
-      return null;
-    }
-  }
-}
-
-/** Refuses, before the run, a file the run could not write at its end: a clear message, exit code 2. */
-function checkWritable(file: string | undefined, option: string): void {
-  if (file === undefined) return;
-  const path = resolve(file);
-  const problem = (() => {
-    if (existsSync(path)) {
-      if (!statSync(path).isFile()) return 'it is not a file';
-      return accessible(path) ? null : 'it cannot be written';
-    }
-    const folder = dirname(path);
-    if (!existsSync(folder) || !statSync(folder).isDirectory()) return `there is no folder ${folder}`;
-    return accessible(folder) ? null : `the folder ${folder} cannot be written`;
-  })();
-  if (problem) throw new ValidationError(option, `cannot write ${path}: ${problem}`);
-}
-
-function accessible(path: string): boolean {
-  try {
-    accessSync(path, constants.W_OK);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** Where a command writes what it recorded: a Chrome trace, and the engine's own events. */
@@ -215,9 +156,9 @@ function program(): Program {
     .description('list the scenarios you can run')
     .action(() => {
       for (const s of engine().scenarios()) {
-        process.stdout.write(`${s.id.padEnd(18)} ${s.summary}\n`);
+        process.stdout.write(`${s.id.padEnd(22)} ${s.summary}\n`);
         const params = s.params.map((p) => `${p.key}=${p.default}`).join(' ');
-        process.stdout.write(`${''.padEnd(18)} ${s.runtime} · params: ${params}\n`);
+        process.stdout.write(`${''.padEnd(22)} ${s.runtime} · params: ${params}\n`);
       }
     });
   cli
@@ -261,6 +202,14 @@ function program(): Program {
       });
     });
   cli
+    .command('matrix')
+    .description('run the model matrix: downloads and arithmetic, each sequential, on threads, asyncio and processes')
+    .option('-p, --param <key=value>', 'set a parameter of the cells that have it (repeatable)', parseParam, {})
+    .option('--json <file>', 'write the cells as JSON: [{ workload, model, wallMs, speedup }]')
+    .action(async (options: { param: Record<string, number>; json?: string }) => {
+      process.exitCode = await matrixCommand(engine(), options);
+    });
+  cli
     .command('summary')
     .description('print the summary of a Chrome trace (any tool’s; .gz too)')
     .argument('<file>', 'a Chrome Trace Event JSON file')
@@ -268,20 +217,6 @@ function program(): Program {
       process.exitCode = await summaryCommand(file);
     });
   return cli;
-}
-
-/** The file as an absolute path if it can be read, else null (and why, on stderr). */
-function readableFile(file: string): string | null {
-  const path = resolve(file);
-  try {
-    if (!statSync(path).isFile()) throw new Error('not a file');
-    accessSync(path, constants.R_OK);
-    return path;
-  } catch (err) {
-    const why = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message;
-    process.stderr.write(`kitchen: cannot read ${file}: ${why}\n`);
-    return null;
-  }
 }
 
 /** `kitchen summary FILE`: reads any Chrome trace and prints what it showed. */

@@ -5,7 +5,13 @@ import { basename, dirname, resolve } from 'node:path';
 import type { Command, CommandResults, Hello, PythonInfo, PythonStatus, TraceFile } from '../protocol/commands';
 import { LIVE_REFRESH_MS, type EventBatch, type RunSnapshot } from '../protocol/events';
 import type { RunId, ScenarioId } from '../protocol/ids';
-import { resolveParams, type ParamValues, type ScenarioInfo } from '../protocol/scenarios';
+import {
+  MATRIX_MODELS,
+  MATRIX_WORKLOADS,
+  resolveParams,
+  type ParamValues,
+  type ScenarioInfo,
+} from '../protocol/scenarios';
 import { ValidationError } from '../protocol/validate';
 import { findPython } from './python/interpreter';
 import { PythonSource } from './python/python-source';
@@ -117,13 +123,16 @@ export class Session {
   }
 }
 
-const KEEP_RUNS = 8;
+/** Runs kept for export and late clients: the model matrix's eight, and a few more. */
+const KEEP_RUNS = 12;
 
 /** A script run's scenario entry: runs are named after their script. */
 const scriptInfo = (path: string): ScenarioInfo => ({
   id: 'script' as ScenarioId,
   title: basename(path),
   summary: `Your script ${basename(path)}, traced`,
+  section: 5,
+  explanation: 'Your own Python script, run under the tracer.',
   lesson: 'Every process, thread and asyncio task of your script, as it really ran.',
   runtime: 'python',
   params: [],
@@ -155,10 +164,22 @@ export class Engine {
     return SCENARIOS.map((s) => s.info);
   }
 
+  private code: Promise<ScenarioInfo[]> | null = null;
+
+  /** Every scenario with the code it runs (read once: the lesson files do not change while the app runs). */
+  lessons(): Promise<ScenarioInfo[]> {
+    this.code ??= Promise.all(
+      SCENARIOS.map(async (s) => ({ ...s.info, code: await s.code(this.options.pythonDir).catch(() => []) })),
+    );
+    return this.code;
+  }
+
   private scenario(id: string): Scenario {
     const found = SCENARIOS.find((s) => s.info.id === id);
     if (!found) {
-      const known = SCENARIOS.map((s) => s.info.id).join(', ');
+      // The matrix's eight cells are named as one pattern: the message stays short enough to read.
+      const lessons = SCENARIOS.filter((s) => !s.info.matrix).map((s) => s.info.id);
+      const known = [...lessons, `matrix-{${MATRIX_WORKLOADS.join(',')}}-{${MATRIX_MODELS.join(',')}}`].join(', ');
       throw new ValidationError('scenarioId', `unknown scenario ${JSON.stringify(id)} (known: ${known})`);
     }
     return found;
@@ -299,7 +320,7 @@ export class Engine {
       host: { cores: this.cores, platform: process.platform, sampling: process.platform === 'linux' },
       python: await session.status(),
       transport: this.options.transport,
-      scenarios: this.scenarios(),
+      scenarios: await this.lessons(),
     };
   }
 

@@ -12,7 +12,10 @@ describe('kitchen CLI', () => {
   test('lists every scenario with a line that says what it is', () => {
     const out = kitchen('scenarios');
     expect(out.status).toBe(0);
-    for (const id of ['chef-concurrent', 'chef-parallel', 'node-threads', 'node-processes', 'node-async']) {
+    const ids = ['chef-concurrent', 'chef-parallel', 'node-threads', 'node-processes', 'node-async'];
+    // Issue 16's lessons, and the model matrix's cells.
+    ids.push('py-threads-io', 'py-async-blocking', 'py-jupyter-loop', 'matrix-io-threads', 'matrix-cpu-processes');
+    for (const id of ids) {
       expect(out.stdout).toMatch(new RegExp(`^${id} +\\S`, 'm'));
     }
   });
@@ -44,6 +47,51 @@ describe('kitchen CLI', () => {
     const module = kitchen('trace', '--', 'python3', '-m', 'http.server');
     expect(module.status).toBe(2);
     expect(module.stderr).toContain('-m and -c are not traced');
+  });
+
+  test('run py-jupyter-loop prints the RuntimeError, then both tasks complete', () => {
+    const result = kitchen('run', 'py-jupyter-loop', '--param', 'waitMs=100');
+    expect(result.status).toBe(0);
+    expect(result.stderr).toContain('RuntimeError: asyncio.run() cannot be called from a running event loop');
+    expect(result.stdout).toContain('Task 1 is complete');
+    expect(result.stdout).toContain('Task 2 is complete');
+  });
+
+  test('matrix runs the eight cells for real and writes them as JSON (loose bounds: a shared machine)', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'kitchen-')), 'matrix.json');
+    const params = ['--param', 'jobs=4', '--param', 'delayMs=250', '--param', 'size=40'];
+    const result = spawnSync(process.execPath, [CLI, 'matrix', ...params, '--json', file], {
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    const cells = JSON.parse(readFileSync(file, 'utf8')) as {
+      workload: string;
+      model: string;
+      wallMs: number;
+      speedup: number;
+    }[];
+    expect(cells.map((c) => `${c.workload}/${c.model}`)).toEqual([
+      'io/sequential',
+      'io/threads',
+      'io/asyncio',
+      'io/processes',
+      'cpu/sequential',
+      'cpu/threads',
+      'cpu/asyncio',
+      'cpu/processes',
+    ]);
+    const cell = (w: string, m: string) => cells.find((c) => c.workload === w && c.model === m)!;
+    // Four downloads of 250 ms: one after another at least 1 s; overlapped, far less.
+    expect(cell('io', 'sequential').wallMs).toBeGreaterThan(1000);
+    expect(cell('io', 'threads').speedup).toBeGreaterThan(2);
+    expect(cell('io', 'asyncio').speedup).toBeGreaterThan(2);
+    // Arithmetic under the GIL: threads and asyncio gain nothing to speak of.
+    expect(cell('cpu', 'threads').speedup).toBeLessThan(1.35);
+    expect(cell('cpu', 'asyncio').speedup).toBeLessThan(1.35);
+    for (const c of cells) expect(c.speedup).toBeCloseTo(cell(c.workload, 'sequential').wallMs / c.wallMs, 6);
+    expect(result.stdout).toMatch(/^On this \d+-core machine, for downloads .+; for arithmetic .+\.$/m);
   });
 
   test('bad input gets a clear message and exit code 2', () => {

@@ -18,6 +18,15 @@ const QUICK: Record<string, Record<string, number>> = {
   'py-asyncio': { waitMs: 60 },
   'py-threads-cpu': { work: 200 },
   'py-processes-cpu': { work: 200 },
+  'py-threads-io': { pages: 3, delayMs: 50 },
+  'py-async-blocking': { waitMs: 80 },
+  'py-jupyter-loop': { waitMs: 50 },
+  ...Object.fromEntries(
+    ['sequential', 'threads', 'asyncio', 'processes'].flatMap((m) => [
+      [`matrix-io-${m}`, { jobs: 2, delayMs: 40 }],
+      [`matrix-cpu-${m}`, { jobs: 2, size: 3 }],
+    ]),
+  ),
 };
 
 interface X {

@@ -163,6 +163,8 @@ describe(
               id: 'script' as ScenarioId,
               title: 'fuzz.py',
               summary: '',
+              section: 5,
+              explanation: '',
               lesson: '',
               runtime: 'python',
               params: [],
