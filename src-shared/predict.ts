@@ -1,5 +1,6 @@
 import { LOOP_BUSY, type LaneKind, type RunSummary } from '../src-main/protocol/events';
 import type { ParamValues } from '../src-main/protocol/scenarios';
+import { bestOf, times, type MatrixCell } from './matrix';
 import type { LaneRecord, Timeline } from './timeline';
 
 /**
@@ -269,4 +270,29 @@ export function revealSentence(question: Question, chosen: string | null, answer
   if (chosen === null) return `The run’s answer: “${right}”. ${answer.measured}`;
   if (chosen === answer.choice) return `You predicted “${text(chosen)}”: right. ${answer.measured}`;
   return `You predicted “${text(chosen)}”; the run says “${right}”. ${answer.measured}`;
+}
+
+/** The model matrix's question: asked before "Run all", answered by the arithmetic row. */
+export const MATRIX_QUESTION: Question = {
+  question: 'Arithmetic (counting primes) on four models: which one finishes it fastest on this machine?',
+  choices: [
+    { id: 'threads', text: 'Threads' },
+    { id: 'asyncio', text: 'asyncio' },
+    { id: 'processes', text: 'Processes' },
+    { id: 'none', text: 'None: one after another is as fast' },
+  ],
+};
+
+/** The matrix's answer, from the measured arithmetic row (null until it is complete). */
+export function matrixAnswer(cells: readonly MatrixCell[], cores: number): Answer | null {
+  const best = bestOf(cells, 'cpu');
+  if (best === null) return null;
+  const cell = cells.find((c) => c.workload === 'cpu' && c.model === best);
+  const speedup = cell?.speedup ?? 1;
+  const choice = best !== 'sequential' && speedup >= 1.3 ? best : 'none';
+  const figures = cells
+    .filter((c) => c.workload === 'cpu' && c.model !== 'sequential')
+    .map((c) => `${c.model} ${times(c.speedup ?? 1)}`)
+    .join(', ');
+  return { choice, measured: `Against one after another, on this ${cores}-core machine: ${figures}.` };
 }

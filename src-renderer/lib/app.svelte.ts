@@ -1,6 +1,6 @@
 import type { Hello, PythonStatus } from '@protocol/commands';
 import type { EventBatch, RunSnapshot } from '@protocol/events';
-import type { ParamSpec, ScenarioInfo } from '@protocol/scenarios';
+import { matrixCellId, type ParamSpec, type ScenarioInfo } from '@protocol/scenarios';
 import type { Bridge, Link } from './bridge';
 import { splitArgs } from './args';
 import { RunModel } from '@shared/run-model';
@@ -16,6 +16,9 @@ const isChef = (id: string): boolean => (CHEF_PAIR as readonly string[]).include
 
 /** The scenario id the engine gives runs of the user's own scripts. */
 export const SCRIPT = 'script';
+
+/** The picker's entry for section 5's model matrix (its cells are scenarios of their own). */
+export const MATRIX = 'matrix';
 
 /** Settings kept in the browser's storage between sessions. */
 const stored = (key: string): string => {
@@ -71,6 +74,14 @@ export class AppState {
   readonly scenario: ScenarioInfo | null = $derived(
     this.hello?.scenarios.find((s) => s.id === this.selectedId) ?? null,
   );
+  /** The model matrix's cells, row by row. */
+  readonly matrixCells: ScenarioInfo[] = $derived(this.hello?.scenarios.filter((s) => s.matrix) ?? []);
+  /** The matrix cell whose run the chart shows. */
+  matrixCell = $state<string | null>(null);
+  /** Each lesson's Predict choice, as the user has it now. */
+  predictions = $state<Record<string, string>>({});
+  /** The choice each run was started with (null: none was made): what its reveal answers. */
+  predictedFor = $state.raw<Readonly<Record<string, string | null>>>({});
   readonly running: boolean = $derived.by(() => {
     void this.version;
     return this.current?.running ?? false;
@@ -83,6 +94,10 @@ export class AppState {
     if (this.mode === 'script') return this.current?.scenarioId === SCRIPT ? [this.current] : [];
     if (isChef(this.selectedId)) {
       return CHEF_PAIR.flatMap((id) => (this.latest[id] ? [this.latest[id]] : []));
+    }
+    if (this.selectedId === MATRIX) {
+      const cell = this.matrixCell ? this.latest[this.matrixCell] : null;
+      return cell ? [cell] : [];
     }
     return this.current?.scenarioId === this.selectedId ? [this.current] : [];
   });
@@ -224,13 +239,23 @@ export class AppState {
       this.mode = 'script';
       return;
     }
-    if (!this.hello?.scenarios.some((s) => s.id === scenarioId)) return;
+    const info = this.hello?.scenarios.find((s) => s.id === scenarioId);
+    if (!info) return;
     this.mode = 'lessons';
+    if (info.matrix) {
+      this.selectedId = MATRIX;
+      this.matrixCell = scenarioId;
+      return;
+    }
     if (!isChef(scenarioId) || !isChef(this.selectedId)) this.selectedId = scenarioId;
   }
 
   private install(model: RunModel): void {
     this.starting = false;
+    if (!(model.runId in this.predictedFor)) {
+      const id = this.hello?.scenarios.find((s) => s.id === model.scenarioId)?.matrix ? MATRIX : model.scenarioId;
+      this.predictedFor = { ...this.predictedFor, [model.runId]: this.predictions[id] ?? null };
+    }
     this.current = model;
     this.latest = { ...this.latest, [model.scenarioId]: model };
     this.version++;
@@ -287,9 +312,21 @@ export class AppState {
     if (snapshot) this.adopt(snapshot);
   }
 
-  /** The values the Run button will use for a scenario. */
+  /** The values the Run button will use for a scenario (a matrix cell: those of its row, kept on its sequential cell). */
   valuesFor(scenario: ScenarioInfo): Record<string, number> {
-    return Object.fromEntries(scenario.params.map((p) => [p.key, this.params[scenario.id]?.[p.key] ?? p.default]));
+    const key = scenario.matrix ? matrixCellId(scenario.matrix.workload, 'sequential') : scenario.id;
+    return Object.fromEntries(scenario.params.map((p) => [p.key, this.params[key]?.[p.key] ?? p.default]));
+  }
+
+  /** Chooses a Predict answer for a lesson (before its run; a later run answers the new choice). */
+  predict(lessonId: string, choice: string): void {
+    this.predictions = { ...this.predictions, [lessonId]: choice };
+  }
+
+  /** Runs every cell of the model matrix, one after another, each a real run. */
+  runMatrix(): void {
+    const cells = this.matrixCells.map((c) => c.id);
+    if (cells.length > 0) void this.run(cells);
   }
 
   setParam(scenario: ScenarioInfo, spec: ParamSpec, value: number): void {
@@ -393,7 +430,9 @@ export class AppState {
   /** Run if idle, stop if running: the Run button and the Space key. */
   toggle(): void {
     if (this.running) void this.stop();
-    else void (this.mode === 'script' ? this.runScript() : this.run());
+    else if (this.mode === 'script') void this.runScript();
+    else if (this.selectedId === MATRIX) this.runMatrix();
+    else void this.run();
   }
 
   /** Saves the current run as a Chrome trace file (a download). */

@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { readFileSync } from 'node:fs';
 import type { Page } from '@playwright/test';
-import { expect, test } from './fixtures';
+import { chooseLesson, expect, test } from './fixtures';
 
 /** Fails the test on any CSP violation or uncaught error in the page. */
 function watchPage(page: Page): string[] {
@@ -24,7 +24,7 @@ test('pick a scenario, run it, watch lanes appear live, stop it', async ({ page,
   // The token moved from the address bar into a cookie.
   expect(page.url()).toBe(`${kitchen.origin}/`);
 
-  await page.getByRole('radio', { name: /Processes/ }).check();
+  await chooseLesson(page, /Processes/);
   await page.getByRole('spinbutton', { name: /CPU work per task/ }).fill('2000');
   await runButton(page).click();
 
@@ -64,7 +64,7 @@ test('the chef pair on one axis tells concurrency from parallelism', async ({ pa
 
   // The page opens on the server's last run, which may be a script: the lessons are a tab away.
   await page.getByRole('tab', { name: 'Lessons' }).click();
-  await page.getByRole('radio', { name: /One cook/ }).check();
+  await chooseLesson(page, /One cook/);
   await page.getByRole('button', { name: 'Run both cooks' }).click();
   const lanes = timeline(page);
   await expect(lanes.getByText('Cook · dish 1')).toBeVisible({ timeout: 20_000 });
@@ -91,7 +91,7 @@ test('the chef pair on one axis tells concurrency from parallelism', async ({ pa
 
 test('space runs and stops; wheel zooms and Reset zoom undoes it', async ({ page, kitchen }) => {
   await page.goto(kitchen.url);
-  await page.getByRole('radio', { name: /Async tasks/ }).check();
+  await chooseLesson(page, /Async tasks/);
   await page.getByRole('spinbutton', { name: /Wait per task/ }).fill('8000');
   await page.locator('body').click({ position: { x: 5, y: 300 } });
   await page.keyboard.press('Space');
@@ -114,7 +114,7 @@ test('space runs and stops; wheel zooms and Reset zoom undoes it', async ({ page
 
 test('a parameter out of bounds is explained and Run is disabled', async ({ page, kitchen }) => {
   await page.goto(kitchen.url);
-  await page.getByRole('radio', { name: /Threads/ }).check();
+  await chooseLesson(page, /Threads \(worker_threads\)/);
   await page.getByRole('spinbutton', { name: /Tasks/ }).fill('99');
   await expect(page.getByText('Tasks must be a whole number from 1 to 8')).toBeVisible();
   await expect(runButton(page)).toBeDisabled();
@@ -123,7 +123,7 @@ test('a parameter out of bounds is explained and Run is disabled', async ({ page
 test('chopping cooks move together on one beat; with reduced motion they stand still', async ({ page, kitchen }) => {
   const problems = watchPage(page);
   const chopFor = async () => {
-    await page.getByRole('radio', { name: /chef-parallel/ }).check();
+    await chooseLesson(page, /chef-parallel/);
     await page.getByRole('spinbutton', { name: /Chopping work/ }).fill('2000');
     await runButton(page).click();
     await expect(page.locator('figure.kitchen g.cook.chopping')).not.toHaveCount(0, { timeout: 20_000 });
@@ -160,7 +160,7 @@ test('more busy cooks than cores: the kitchen says they take turns, and parallel
   test.skip(cores > 6, `this machine has ${cores} cores: the Threads lesson cannot start two more tasks than that`);
   const problems = watchPage(page);
   await page.goto(kitchen.url);
-  await page.getByRole('radio', { name: /Threads \(worker_threads\)/ }).check();
+  await chooseLesson(page, /Threads \(worker_threads\)/);
   await page.getByRole('spinbutton', { name: /^Tasks/ }).fill(String(cores + 2));
   await page.getByRole('spinbutton', { name: /CPU work per task/ }).fill('600');
   await runButton(page).click();

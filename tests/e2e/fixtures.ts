@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
-import { test as base } from '@playwright/test';
+import { test as base, type Page } from '@playwright/test';
 
 /** A browser-mode server started the way `npm run web` starts it. */
 export interface KitchenServer {
@@ -52,3 +52,16 @@ export const test = base.extend<object, { kitchen: KitchenServer }>({
 });
 
 export { expect } from '@playwright/test';
+
+/** Opens every section of the lesson list (the selected lesson's is open already). */
+export async function openAllSections(page: Page): Promise<void> {
+  const picker = page.getByRole('group', { name: /Lessons, by the notebook/ });
+  const closed = picker.locator('button[aria-expanded="false"]');
+  while ((await closed.count()) > 0) await closed.first().click();
+}
+
+/** Picks a lesson by its radio's name, opening its section first. */
+export async function chooseLesson(page: Page, name: RegExp): Promise<void> {
+  await openAllSections(page);
+  await page.getByRole('radio', { name }).check();
+}

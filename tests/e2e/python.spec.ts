@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import type { Page } from '@playwright/test';
-import { expect, test } from './fixtures';
+import { chooseLesson, expect, openAllSections, test } from './fixtures';
 
 const summary = (page: Page) => page.getByRole('region', { name: 'Summary' });
 const timeline = (page: Page) => page.getByRole('region', { name: 'Timeline' });
@@ -12,7 +12,7 @@ test('the GIL lesson: the summary says the GIL ran the threads one at a time, an
   const errors: string[] = [];
   page.on('pageerror', (err) => errors.push(err.message));
   await page.goto(kitchen.url);
-  await page.getByRole('radio', { name: /CPU work on Python threads/ }).check();
+  await chooseLesson(page, /CPU work on Python threads/);
   // A double click starts one run: while the engine gets it ready the button waits ("Starting…").
   await page.getByRole('button', { name: 'Run', exact: true }).dblclick();
   await expect(timeline(page).getByText('Worker-1', { exact: true })).toBeVisible();
@@ -58,8 +58,9 @@ test('a missing interpreter is explained and Python lessons are disabled; Node l
   await page.getByRole('button', { name: 'Use' }).click();
   await expect(page.getByText(/No usable Python: \/no\/python3: not found/).first()).toBeVisible();
   await page.getByRole('tab', { name: 'Lessons' }).click();
+  await openAllSections(page);
   await expect(page.getByRole('radio', { name: /CPU work on Python threads/ })).toBeDisabled();
-  await page.getByRole('radio', { name: /Async tasks/ }).check();
+  await chooseLesson(page, /Async tasks/);
   await page.getByRole('spinbutton', { name: /Wait per task/ }).fill('50');
   await page.getByRole('button', { name: 'Run', exact: true }).click();
   await expect(summary(page)).toContainText('Completed');

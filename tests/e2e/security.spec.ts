@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { WebSocket } from 'ws';
-import { expect, test } from './fixtures';
+import { chooseLesson, expect, test } from './fixtures';
 
 test('the app’s page is served with a strict CSP; the engine’s socket needs the token first', async ({
   request,
@@ -65,7 +65,7 @@ test('after the app has loaded, another server on 127.0.0.1 sees no credential, 
   expect(page.url()).not.toContain(kitchen.token);
   // The page opens on the server's last run, which may be a script: the lessons are a tab away.
   await page.getByRole('tab', { name: 'Lessons' }).click();
-  await page.getByRole('radio', { name: /One cook/ }).check();
+  await chooseLesson(page, /One cook/);
   await page.getByRole('button', { name: 'Run', exact: true }).click();
   await expect(page.getByRole('region', { name: 'Summary' })).toContainText('Completed', { timeout: 20_000 });
   await page.goto(`http://127.0.0.1:${otherPort}/`);

@@ -1,0 +1,102 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Page } from '@playwright/test';
+import { chooseLesson, expect, test } from './fixtures';
+
+/** Every lesson, as a student meets it: pick it, predict, run, read the answer, see the code that ran. */
+const LESSONS: { id: string; script: string | null; params?: Record<string, string> }[] = [
+  { id: 'chef-concurrent', script: null },
+  { id: 'chef-parallel', script: null },
+  { id: 'py-threading', script: 'py_threading.py' },
+  { id: 'node-threads', script: null },
+  { id: 'py-threads-io', script: 'py_threads_io.py' },
+  { id: 'py-threads-cpu', script: 'py_threads_cpu.py', params: { 'Work per worker': '1500' } },
+  { id: 'py-multiprocessing', script: 'py_multiprocessing.py' },
+  { id: 'node-processes', script: null },
+  { id: 'py-processes-cpu', script: 'py_processes_cpu.py', params: { 'Work per worker': '1500' } },
+  { id: 'py-asyncio', script: 'py_asyncio.py', params: { 'Wait in each task': '300' } },
+  { id: 'node-async', script: null, params: { 'Wait per task': '300' } },
+  { id: 'py-async-blocking', script: 'py_async_blocking.py' },
+  { id: 'py-jupyter-loop', script: 'py_jupyter_loop.py', params: { 'Wait in each task': '300' } },
+];
+
+const code = (page: Page) => page.getByRole('region', { name: 'Code' });
+const predict = (page: Page) => page.getByRole('group', { name: 'Predict' });
+
+/** The longest line of a lesson script: what its Code region must show, word for word. */
+function longestLine(script: string): string {
+  const text = readFileSync(resolve('resources/python/lessons', script), 'utf8');
+  return text
+    .split('\n')
+    .map((l) => l.trim())
+    .reduce((a, b) => (b.length > a.length ? b : a), '');
+}
+
+for (const lesson of LESSONS) {
+  test(`${lesson.id}: pick, predict, run, the reveal says what was measured; the Code region shows what runs`, async ({
+    page,
+    kitchen,
+  }) => {
+    const errors: string[] = [];
+    page.on('pageerror', (err) => errors.push(err.message));
+    await page.goto(kitchen.url);
+    await chooseLesson(page, new RegExp(`${lesson.id.replace(/-/g, '\\-')} ·`));
+    await expect(page.getByRole('article').getByRole('heading', { level: 2 })).toBeVisible();
+    // The code that runs: a Python lesson's own script; a Node lesson's workload, step by step.
+    if (lesson.script) {
+      await expect(code(page)).toContainText(lesson.script);
+      await expect(code(page)).toContainText(longestLine(lesson.script));
+    } else await expect(code(page)).toContainText('print("');
+    for (const [label, value] of Object.entries(lesson.params ?? {}))
+      await page.getByRole('spinbutton', { name: new RegExp(label) }).fill(value);
+    // Predict before Run: the choice is locked while the run goes.
+    const choices = predict(page).getByRole('radio');
+    const count = await choices.count();
+    expect(count).toBeGreaterThanOrEqual(2);
+    expect(count).toBeLessThanOrEqual(4);
+    await choices.first().check();
+    await page.getByRole('button', { name: 'Run', exact: true }).click();
+    const reveal = predict(page).getByRole('status');
+    await expect(reveal).toContainText(/^You predicted “.+”(: right\.|; the run says “.+”\.)/, { timeout: 40_000 });
+    await expect(reveal).toContainText(/\d/);
+    await expect(page.getByRole('region', { name: 'Summary' })).toContainText('Wall time');
+    await expect(predict(page).getByText('the run’s answer')).toHaveCount(1);
+    expect(errors).toEqual([]);
+  });
+}
+
+test('the model matrix: Run all fills the grid live; a cell shows its run; the recommendation is computed', async ({
+  page,
+  kitchen,
+}, testInfo) => {
+  test.setTimeout(150_000);
+  await page.goto(kitchen.url);
+  await chooseLesson(page, /Model matrix/);
+  await expect(code(page)).toContainText('matrix.py');
+  await expect(code(page)).toContainText(longestLine('matrix.py'));
+  await page.getByRole('group', { name: 'Downloads' }).getByRole('spinbutton', { name: /Pages/ }).fill('4');
+  await page
+    .getByRole('group', { name: 'Arithmetic' })
+    .getByRole('spinbutton', { name: /Ranges/ })
+    .fill('4');
+  await predict(page).getByRole('radio', { name: 'Processes' }).check();
+  const grid = page.getByRole('region', { name: 'Model matrix' });
+  await grid.getByRole('button', { name: /Run all/ }).click();
+  // Live: a cell says it is running before the grid is full.
+  await expect(grid.getByRole('button', { name: /: running$/ })).toHaveCount(1);
+  await expect(grid.getByText(/^On this \d+-core machine, for downloads .+; for arithmetic .+\.$/)).toBeVisible({
+    timeout: 120_000,
+  });
+  for (const row of ['Downloads (I/O-bound)', 'Arithmetic (CPU-bound)']) {
+    await expect(
+      grid.getByRole('button', { name: new RegExp(`^${row.replace(/[()]/g, '\\$&')}, \\w+: .+×`) }),
+    ).toHaveCount(4);
+    await expect(
+      grid.getByRole('button', { name: new RegExp(`^${row.replace(/[()]/g, '\\$&')}.*, fastest$`) }),
+    ).toHaveCount(1);
+  }
+  await expect(predict(page).getByRole('status')).toContainText('You predicted “Processes”');
+  await grid.getByRole('button', { name: /^Downloads \(I\/O-bound\), threads/ }).click();
+  await expect(page.getByRole('region', { name: 'Timeline' })).toContainText('Downloads: threads');
+  await page.screenshot({ path: testInfo.outputPath('matrix-1920x1080.png') });
+});
