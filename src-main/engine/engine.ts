@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { open, stat } from 'node:fs/promises';
+import { open, stat, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
-import { basename, dirname, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import type { Command, CommandResults, Hello, PythonInfo, PythonStatus, TraceFile } from '../protocol/commands';
 import { LIVE_REFRESH_MS, type EventBatch, type RunSnapshot } from '../protocol/events';
 import type { RunId, ScenarioId } from '../protocol/ids';
@@ -16,6 +16,7 @@ import { ValidationError } from '../protocol/validate';
 import { findPython } from './python/interpreter';
 import { PythonSource } from './python/python-source';
 import { Run, type RunSource } from './run';
+import { privateTempDir, removeTempDir } from './temp';
 import { SCENARIOS, type Scenario, type ScenarioContext } from './scenarios/index';
 import { RunModel } from '../../src-shared/run-model';
 import { toChromeTrace } from '../../src-shared/trace-export';
@@ -280,6 +281,26 @@ export class Engine {
     );
   }
 
+  /**
+   * Runs Python source from the page's code box: saved as `name` in a private temporary folder (removed
+   * when the run has ended), then traced like a script from disk, in that folder.
+   */
+  async startCode(name: string, code: string, args: readonly string[], session = this.session): Promise<Run> {
+    const dir = privateTempDir('code');
+    const script = join(dir, name);
+    await writeFile(script, code, { mode: 0o600 });
+    let run: Run;
+    try {
+      run = await this.startScript({ script, args, cwd: dir }, session);
+    } catch (err) {
+      removeTempDir(dir);
+      throw err;
+    }
+    const cleanUp = (): void => removeTempDir(dir);
+    void run.finished.then(cleanUp, cleanUp);
+    return run;
+  }
+
   /** Stops a run if it is going; true if it was. */
   async stop(runId: string): Promise<boolean> {
     const run = this.runs.get(runId as RunId);
@@ -342,6 +363,10 @@ export class Engine {
       }
       case 'start-script': {
         const run = await this.startScript({ script: c.path, args: c.args }, session);
+        return { runId: run.runId, scenarioId: run.scenario.id } as R;
+      }
+      case 'start-code': {
+        const run = await this.startCode(c.name, c.code, c.args, session);
         return { runId: run.runId, scenarioId: run.scenario.id } as R;
       }
       case 'configure-python':

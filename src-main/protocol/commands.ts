@@ -16,6 +16,14 @@ export type Command =
   | { readonly type: 'export-trace'; readonly runId: string }
   /** Runs a Python script from disk under the tracer. */
   | { readonly type: 'start-script'; readonly path: string; readonly args: readonly string[] }
+  /** Runs Python source typed or pasted in the page (the code box): saved to a temporary file, then traced. */
+  | {
+      readonly type: 'start-code';
+      /** The file name it is saved as (a `.py` name; the run is called so). */
+      readonly name: string;
+      readonly code: string;
+      readonly args: readonly string[];
+    }
   /** Chooses the Python interpreter (null: KITCHEN_PYTHON, else python3 on PATH). */
   | { readonly type: 'configure-python'; readonly path: string | null };
 
@@ -63,6 +71,7 @@ export interface CommandResults {
   readonly snapshot: RunSnapshot | null;
   readonly 'export-trace': TraceFile;
   readonly 'start-script': { readonly runId: RunId; readonly scenarioId: ScenarioId };
+  readonly 'start-code': { readonly runId: RunId; readonly scenarioId: ScenarioId };
   readonly 'configure-python': PythonStatus;
 }
 
@@ -74,6 +83,7 @@ const COMMAND_TYPES = [
   'snapshot',
   'export-trace',
   'start-script',
+  'start-code',
   'configure-python',
 ] as const satisfies readonly Command['type'][];
 
@@ -82,15 +92,23 @@ const MAX_ID = 64;
 const MAX_PATH = 4096;
 const MAX_ARGS = 64;
 const MAX_ARG = 2048;
+/** The longest code box the engine takes, in characters (a long script is a few thousand lines). */
+export const MAX_CODE = 100_000;
+/** A code box's file name: a plain `.py` name, no folders. */
+export const CODE_NAME = /^[\w][\w.-]{0,62}\.py$/;
 
 /**
  * The largest browser-mode message the server takes (the WebSocket frame limit). Every valid command
  * fits in it, however its text is escaped: JSON takes at most 6 bytes a character (\u0000), and the
  * longest command is a start-script with the longest path and MAX_ARGS of the longest arguments.
  */
-export const MAX_MESSAGE_BYTES = 1024 * 1024;
-/** The bytes the longest valid command takes at most, written as JSON: under MAX_MESSAGE_BYTES. */
-export const MAX_COMMAND_BYTES = 6 * (MAX_PATH + MAX_ARGS * MAX_ARG) + 4096;
+export const MAX_MESSAGE_BYTES = 2 * 1024 * 1024;
+/**
+ * The bytes the longest valid command takes at most, written as JSON: under MAX_MESSAGE_BYTES. The longest
+ * is a start-code with the longest code and name, or a start-script with the longest path, and MAX_ARGS of
+ * the longest arguments.
+ */
+export const MAX_COMMAND_BYTES = 6 * (Math.max(MAX_PATH, MAX_CODE + 64) + MAX_ARGS * MAX_ARG) + 4096;
 
 /** Parameter values as sent by a client; bounds are checked against the scenario later. */
 function rawParams(value: unknown, where: string): Record<string, number> {
@@ -107,6 +125,20 @@ function rawParams(value: unknown, where: string): Record<string, number> {
     out[key] = finite(obj[key], `${where}.${key}`);
   }
   return out;
+}
+
+/** A script's arguments: a list of at most MAX_ARGS strings of at most MAX_ARG characters. */
+function scriptArgs(value: unknown, where: string): string[] {
+  const args = value ?? [];
+  if (!Array.isArray(args) || args.length > MAX_ARGS) {
+    throw new ValidationError(where, `expected a list of at most ${MAX_ARGS} arguments`);
+  }
+  return args.map((a, i) => {
+    if (typeof a !== 'string' || a.length > MAX_ARG) {
+      throw new ValidationError(`${where}[${i}]`, `expected a string of at most ${MAX_ARG} characters`);
+    }
+    return a;
+  });
 }
 
 /** Checks an untrusted value is a well-formed command; throws ValidationError otherwise. */
@@ -133,20 +165,17 @@ export function validateCommand(value: unknown, where = 'command'): Command {
     }
     case 'start-script': {
       const obj = exactRecord(value, where, ['type', 'path', 'args']);
-      const args = obj.args ?? [];
-      if (!Array.isArray(args) || args.length > MAX_ARGS) {
-        throw new ValidationError(`${where}.args`, `expected a list of at most ${MAX_ARGS} arguments`);
+      return { type, path: text(obj.path, `${where}.path`, MAX_PATH), args: scriptArgs(obj.args, `${where}.args`) };
+    }
+    case 'start-code': {
+      const obj = exactRecord(value, where, ['type', 'name', 'code', 'args']);
+      const name = text(obj.name, `${where}.name`, 64);
+      if (!CODE_NAME.test(name)) throw new ValidationError(`${where}.name`, 'expected a file name ending in .py');
+      if (typeof obj.code !== 'string' || obj.code.length > MAX_CODE) {
+        throw new ValidationError(`${where}.code`, `expected Python source of at most ${MAX_CODE} characters`);
       }
-      return {
-        type,
-        path: text(obj.path, `${where}.path`, MAX_PATH),
-        args: args.map((a, i) => {
-          if (typeof a !== 'string' || a.length > MAX_ARG) {
-            throw new ValidationError(`${where}.args[${i}]`, `expected a string of at most ${MAX_ARG} characters`);
-          }
-          return a;
-        }),
-      };
+      if (obj.code.includes('\0')) throw new ValidationError(`${where}.code`, 'Python source holds no NUL character');
+      return { type, name, code: obj.code, args: scriptArgs(obj.args, `${where}.args`) };
     }
     case 'configure-python': {
       const obj = exactRecord(value, where, ['type', 'path']);
@@ -240,6 +269,8 @@ export const COMMANDS = {
   snapshot: () => ({ type: 'snapshot' }) as const,
   exportTrace: (runId: string) => ({ type: 'export-trace', runId }) as const,
   startScript: (path: string, args: readonly string[]) => ({ type: 'start-script', path, args }) as const,
+  startCode: (name: string, code: string, args: readonly string[]) =>
+    ({ type: 'start-code', name, code, args }) as const,
   configurePython: (path: string | null) => ({ type: 'configure-python', path }) as const,
 } satisfies Record<string, (...args: never[]) => Command>;
 

@@ -68,6 +68,10 @@ export class AppState {
   pythonPath = $state(stored('python'));
   scriptPath = $state(stored('script'));
   scriptArgs = $state(stored('args'));
+  /** What "Your script" runs: the code box, or a file on disk. */
+  scriptSource = $state<'code' | 'file'>(stored('source') === 'file' ? 'file' : 'code');
+  code = $state(stored('code'));
+  codeName = $state(stored('codeName') || 'your_script.py');
   /** A run was asked for and has not begun yet (the engine gets a Python run ready first). */
   starting = $state(false);
 
@@ -403,6 +407,26 @@ export class AppState {
     store('args', args);
   }
 
+  /** What the code box holds (kept across reloads), and the file name it runs as. */
+  setCode(code: string, name?: string): void {
+    this.code = code;
+    store('code', code);
+    if (name) {
+      this.codeName = name;
+      store('codeName', name);
+    }
+  }
+
+  setScriptSource(source: 'code' | 'file'): void {
+    this.scriptSource = source;
+    store('source', source);
+  }
+
+  /** Whether "Your script" has something to run. */
+  get scriptReady(): boolean {
+    return this.scriptSource === 'code' ? this.code.trim() !== '' : this.scriptPath.trim() !== '';
+  }
+
   /** Whether there is a system file dialog to pick a script with (the desktop app). */
   get canPickScript(): boolean {
     return this.bridge.pickScript !== null;
@@ -411,16 +435,21 @@ export class AppState {
   /** Opens the system's file dialog (desktop app only). */
   async pickScript(): Promise<void> {
     const path = await this.bridge.pickScript?.();
-    if (path) this.setScript(path, this.scriptArgs);
+    if (path) {
+      this.setScript(path, this.scriptArgs);
+      this.setScriptSource('file');
+    }
   }
 
   /** Traces the user's script. */
   async runScript(): Promise<void> {
-    if (this.running || this.starting || !this.scriptPath.trim()) return;
+    if (this.running || this.starting || !this.scriptReady) return;
     this.error = null;
     this.starting = true;
     try {
-      await this.bridge.startScript(this.scriptPath.trim(), splitArgs(this.scriptArgs));
+      const args = splitArgs(this.scriptArgs);
+      if (this.scriptSource === 'code') await this.bridge.startCode(this.codeName, this.code, args);
+      else await this.bridge.startScript(this.scriptPath.trim(), args);
     } catch (err) {
       this.starting = false;
       this.error = (err as Error).message;

@@ -36,6 +36,7 @@ export interface Bridge {
   snapshot(): Promise<RunSnapshot | null>;
   exportTrace(runId: string): Promise<TraceFile>;
   startScript(path: string, args: readonly string[]): Promise<CommandResults['start-script']>;
+  startCode(name: string, code: string, args: readonly string[]): Promise<CommandResults['start-code']>;
   configurePython(path: string | null): Promise<PythonStatus>;
   /** The system's open dialog, where there is one (the desktop app); null otherwise. */
   readonly pickScript: (() => Promise<string | null>) | null;
@@ -71,6 +72,7 @@ function electronBridge(api: KitchenApi): Bridge {
     snapshot: async () => unwrap(await api.snapshot()),
     exportTrace: async (runId) => unwrap(await api.exportTrace(runId)),
     startScript: async (path, args) => unwrap(await api.startScript(path, args)),
+    startCode: async (name, code, args) => unwrap(await api.startCode(name, code, args)),
     configurePython: async (path) => unwrap(await api.configurePython(path)),
     pickScript: () => api.pickScript(),
     openedTrace: null,
@@ -189,6 +191,7 @@ function browserBridge(): Bridge {
     snapshot: () => call(COMMANDS.snapshot()),
     exportTrace: (runId) => call(COMMANDS.exportTrace(runId)),
     startScript: (path, args) => call(COMMANDS.startScript(path, args)),
+    startCode: (name, code, args) => call(COMMANDS.startCode(name, code, args)),
     configurePython: (path) => {
       python = path;
       return call(COMMANDS.configurePython(path));

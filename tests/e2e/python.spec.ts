@@ -31,6 +31,7 @@ test('trace your own script: its lanes, its output in the console, its failure e
 }) => {
   await page.goto(kitchen.url);
   await page.getByRole('tab', { name: 'Your script' }).click();
+  await page.getByRole('radio', { name: 'A file on disk' }).check();
   await page.getByLabel('Script', { exact: true }).fill(resolve('tests/python/scripts/failing_thread.py'));
   await expect(page.getByText(/^Python 3\.\d+/)).toBeVisible();
   await page.getByRole('button', { name: 'Run', exact: true }).click();
@@ -80,6 +81,7 @@ test('a traced script: its tasks by name, the programs it starts, and thousands 
   await page.goto(kitchen.url);
   const run = async (script: string, args = '') => {
     await page.getByRole('tab', { name: 'Your script' }).click();
+    await page.getByRole('radio', { name: 'A file on disk' }).check();
     await page.getByLabel('Script', { exact: true }).fill(resolve('tests/python/scripts/fidelity', script));
     await page.getByLabel(/Arguments/).fill(args);
     await page.getByRole('button', { name: 'Run', exact: true }).click();
@@ -119,4 +121,42 @@ test('a traced script: its tasks by name, the programs it starts, and thousands 
   await expect(summary(page)).toContainText('2002 lanes were in progress at once');
   await page.screenshot({ path: testInfo.outputPath('many-tasks-1920x1080.png') });
   expect(errors).toEqual([]);
+});
+
+test('the code box: type Python and run it; a script that does not compile shows its line and no verdict; Browse reads a file into the box', async ({
+  page,
+  kitchen,
+}, testInfo) => {
+  await page.goto(kitchen.url);
+  await page.getByRole('tab', { name: 'Your script' }).click();
+  await page.getByRole('radio', { name: 'Code box' }).check();
+  const box = page.getByLabel(/Python code/);
+  await box.fill('import time\n\ndef cook(:\n    time.sleep(0.1)\n');
+  await page.getByRole('button', { name: 'Run', exact: true }).click();
+  const failure = page.getByRole('alert').filter({ hasText: 'SyntaxError' });
+  await expect(failure).toContainText(/^Line 3: SyntaxError/);
+  await expect(failure.getByRole('region', { name: 'Code' }).locator('.line.error')).toContainText('def cook(:');
+  await expect(summary(page)).toContainText('there is no concurrency or parallelism to judge');
+  await page.screenshot({ path: testInfo.outputPath('code-box-error.png') });
+
+  // Fixed, it runs: its threads are lanes, named as the code names them.
+  await box.fill(
+    'import threading, time\n' +
+      'def cook(n):\n    print("cook", n)\n    time.sleep(0.2)\n' +
+      'ts = [threading.Thread(target=cook, args=(n,), name=f"Cook {n}") for n in (1, 2)]\n' +
+      'for t in ts: t.start()\nfor t in ts: t.join()\n',
+  );
+  await page.getByRole('button', { name: 'Run', exact: true }).click();
+  await expect(timeline(page).getByText('Cook 2', { exact: true })).toBeVisible({ timeout: 20_000 });
+  await expect(page.getByRole('alert')).toHaveCount(0);
+
+  // The code box survives a reload; Browse (browser mode) reads the chosen file's text into it.
+  await page.reload();
+  await page.getByRole('tab', { name: 'Your script' }).click();
+  await expect(page.getByLabel(/Python code/)).toHaveValue(/name=f"Cook \{n\}"/);
+  const chooser = page.waitForEvent('filechooser');
+  await page.getByRole('button', { name: 'Load a .py file…' }).click();
+  await (await chooser).setFiles(resolve('tests/python/scripts/exits.py'));
+  await expect(page.getByLabel(/Python code/)).toHaveValue(/exiting with/);
+  await expect(page.getByText('(exits.py)')).toBeVisible();
 });

@@ -61,6 +61,12 @@ export const validCommand = fc.oneof(
     args: fc.array(fc.string({ maxLength: 2048 }), { maxLength: 64 }),
   }),
   fc.record({
+    type: fc.constant('start-code'),
+    name: fc.stringMatching(/^[a-z_][a-z0-9_]{0,20}\.py$/),
+    code: fc.string({ maxLength: 2000 }).filter((c) => !c.includes('\0')),
+    args: fc.array(fc.string({ maxLength: 2048 }), { maxLength: 64 }),
+  }),
+  fc.record({
     type: fc.constant('configure-python'),
     path: fc.option(fc.string({ minLength: 1, maxLength: 4096 }), { nil: null }),
   }),
