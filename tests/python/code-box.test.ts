@@ -38,7 +38,10 @@ describe('the code box: Python typed in the page, saved to a temporary file and 
     const run = await makeEngine().startCode('broken.py', 'import time\n\ndef f(:\n    pass\n', []);
     const { summary, timeline, ended } = await finished(run);
     expect(ended.reason).toBe('failed');
-    const stderr = timeline.instants.filter((i) => i.stream === 'stderr').map((i) => i.text).join('\n');
+    const stderr = timeline.instants
+      .filter((i) => i.stream === 'stderr')
+      .map((i) => i.text)
+      .join('\n');
     expect(stderr).toMatch(/broken\.py", line 3/);
     expect(stderr).toContain('SyntaxError');
     expect(summary.verdict.rule).toBe('failed-before-work');
