@@ -407,6 +407,23 @@ export class AppState {
     store('args', args);
   }
 
+  /** Whether the few-cores note was read and dismissed (once per browser or app). */
+  coresWarned = $state(stored('coresWarned') === 'yes');
+
+  /** The note a machine with 2 cores or fewer gets once: lessons about parallelism depend on it. */
+  get coresWarning(): string | null {
+    const cores = this.hello?.host.cores;
+    if (cores === undefined || cores > 2 || this.coresWarned) return null;
+    return cores === 1
+      ? 'This machine has one CPU core: nothing can run in parallel on it, so lessons about parallelism will show lanes taking turns. Each lesson says what this machine did.'
+      : 'This machine has 2 CPU cores: at most two lanes can compute at the same instant, and anything else running (this browser too) competes for them. Each lesson says what this machine did.';
+  }
+
+  dismissCoresWarning(): void {
+    this.coresWarned = true;
+    store('coresWarned', 'yes');
+  }
+
   /** What the code box holds (kept across reloads), and the file name it runs as. */
   setCode(code: string, name?: string): void {
     this.code = code;

@@ -100,3 +100,35 @@ test('the model matrix: Run all fills the grid live; a cell shows its run; the r
   await expect(page.getByRole('region', { name: 'Timeline' })).toContainText('Downloads: threads');
   await page.screenshot({ path: testInfo.outputPath('matrix-1920x1080.png') });
 });
+
+test('a machine with 2 cores or fewer is said so once; the lesson then says what this machine did', async ({
+  page,
+  kitchen,
+}) => {
+  await page.goto(kitchen.url);
+  const cores = Number(/(\d+) CPU cores?/.exec((await page.getByRole('banner').textContent()) ?? '')?.[1]);
+  expect(cores).toBeGreaterThan(0);
+  const note = page.getByRole('note').filter({ hasText: /This machine has (one CPU core|2 CPU cores)/ });
+  if (cores > 2) {
+    await expect(note).toHaveCount(0);
+    return;
+  }
+  await expect(note).toBeVisible();
+  await note.getByRole('button', { name: 'Got it' }).click();
+  await expect(note).toHaveCount(0);
+  await page.reload();
+  await expect(page.getByRole('banner')).toContainText('CPU cores');
+  await expect(note).toHaveCount(0);
+  // More threads than cores: the lesson says the cores were shared, from the run.
+  await chooseLesson(page, /node-threads ·/);
+  await page.getByRole('spinbutton', { name: /^Tasks/ }).fill(String(cores + 2));
+  await page.getByRole('spinbutton', { name: /CPU work per task/ }).fill('400');
+  await page.getByRole('button', { name: 'Run', exact: true }).click();
+  await expect(page.getByRole('region', { name: 'On this machine' })).toContainText(
+    `This machine has ${cores} cores and`,
+    { timeout: 30_000 },
+  );
+  await expect(page.getByRole('region', { name: 'Summary' })).toContainText(
+    `Started: ${cores + 2} threads (+ the main thread)`,
+  );
+});

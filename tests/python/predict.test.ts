@@ -57,3 +57,22 @@ describe('Predict: every lesson asks, and the run answers with its numbers', () 
     });
   }
 });
+
+describe('lessons say what the machine did, from the measurement', () => {
+  test('more threads than cores: the note names the cores and the lanes that waited for one', async () => {
+    const { machineNotes } = await import('../../src-shared/machine');
+    const engine = makeEngine();
+    const cores = engine.cores;
+    const { run, summary } = await runToEnd(engine, 'node-threads', {
+      tasks: Math.min(8, cores + 2),
+      work: 400,
+      waitMs: 0,
+      locked: 0,
+    });
+    const notes = machineNotes(run.model!, summary);
+    expect(summary.peakReady).toBeGreaterThan(cores);
+    expect(notes.join(' ')).toContain(`This machine has ${cores} cores and ${summary.peakReady} lanes were ready`);
+    // The threads took turns for the cores: the hatched share is measured and said.
+    expect(notes.join(' ')).toMatch(/For \d+% of their running time the lanes shared a core/);
+  });
+});
