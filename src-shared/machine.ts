@@ -23,26 +23,26 @@ export function machineNotes(model: RunModel, summary: RunSummary): string[] {
   const running = stateIndex('running');
   const s = model.spans;
   let shared = 0;
-  let known = 0;
+  let total = 0;
   for (const id of model.order) {
     const lane = model.lanes[id];
     if (lane.info.kind === 'task') continue;
     for (let k = 0; k < lane.spans.length; k++) {
       const i = lane.spans.items[k];
       if (s.state[i] !== running || Number.isNaN(s.end[i])) continue;
-      const share = coreShare(s.start[i], s.end[i], s.cpu[i]);
-      if (share === null) continue;
-      known += s.end[i] - s.start[i];
-      if (share === 'shared') shared += s.end[i] - s.start[i];
+      // All running time counts below the line; only stretches long enough to tell count as shared.
+      total += s.end[i] - s.start[i];
+      if (coreShare(s.start[i], s.end[i], s.cpu[i]) === 'shared') shared += s.end[i] - s.start[i];
     }
   }
-  if (known > 0 && shared / known >= SHARED_NOTE) {
+  if (total > 0 && shared / total >= SHARED_NOTE) {
     const why =
       peakReady > cores
         ? 'more lanes wanted a CPU than this machine has cores'
         : 'other programs on this machine used the cores too (the browser drawing this page counts): on an idle machine this run would be faster';
+    const pct = Math.round((100 * shared) / total);
     notes.push(
-      `For ${Math.round((100 * shared) / known)}% of their running time the lanes shared a core (hatched bars): ${why}.`,
+      `For ${pct}% of their running time (${Math.round(shared / 1000)} ms) the lanes shared a core (hatched bars): ${why}.`,
     );
   }
   return notes;

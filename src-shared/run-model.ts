@@ -64,7 +64,8 @@ export interface RunEnd {
 export type RunHeader = Pick<
   Extract<EngineEvent, { type: 'run-started' }>,
   'runId' | 'scenarioId' | 'title' | 'params' | 'cores' | 'runtime' | 'sampled'
->;
+> &
+  Partial<Pick<Extract<EngineEvent, { type: 'run-started' }>, 'gil'>>;
 
 /** The header of events that come without a `run-started` (tests, fragments). */
 const HEADLESS: RunHeader = {
@@ -103,6 +104,8 @@ export class RunModel {
   maxCore = -1;
   readonly runtime: 'node' | 'python';
   readonly sampled: boolean;
+  /** For Python runs, whether the interpreter has a GIL; null where not known (Node runs, files). */
+  readonly gil: boolean | null;
   readonly spans: SpanStore;
   /** Lane ids in the order their lanes were added. */
   readonly order: number[] = [];
@@ -136,6 +139,7 @@ export class RunModel {
     this.cores = header.cores;
     this.runtime = header.runtime;
     this.sampled = header.sampled;
+    this.gil = header.gil ?? null;
     this.spans = new SpanStore(capacity);
   }
 

@@ -176,6 +176,29 @@ function firstFailure(timeline: Timeline): string | null {
   return null;
 }
 
+/** From the first worker ready (start-up costs no CPU the lanes report) to the last one's end. */
+function workersSpan(timeline: Timeline, workers: readonly LaneRecord[]): { fromUs: number; toUs: number } {
+  const readyUs = new Map<LaneId, number>();
+  for (const span of timeline.spans) {
+    if (span.state !== 'starting')
+      readyUs.set(span.laneId, Math.min(readyUs.get(span.laneId) ?? Infinity, span.startUs));
+  }
+  let fromUs = Infinity;
+  let toUs = -Infinity;
+  for (const l of workers) {
+    fromUs = Math.min(fromUs, readyUs.get(l.info.laneId) ?? l.info.spawnedUs);
+    toUs = Math.max(toUs, l.endUs);
+  }
+  return { fromUs, toUs };
+}
+
+/** What the verdict rules read, for a summary already made (the chart's annotations ask every rule). */
+export function evidenceFor(timeline: Timeline, summary: RunSummary, python: SummaryContext['python']): Evidence {
+  const workers = workerLanes(timeline);
+  const { fromUs, toUs } = workersSpan(timeline, workers);
+  return evidenceOf(timeline, summary, workers, toUs > fromUs ? toUs - fromUs : 0, python);
+}
+
 /** The run's figures, from its timeline: what the summary panel and the CLI print. */
 export function summarize(timeline: Timeline, context: SummaryContext): RunSummary {
   const { cores, wallUs, samplingHz, python } = context;
@@ -196,18 +219,7 @@ export function summarize(timeline: Timeline, context: SummaryContext): RunSumma
   const cpuUs = knownSum(lanes.map((l) => l.cpuUs));
   const workers = workerLanes(timeline);
   const kind = majorityKind(workers);
-  // From the first worker ready (start-up costs no CPU the lanes report) to the last one's end.
-  const readyUs = new Map<LaneId, number>();
-  for (const span of timeline.spans) {
-    if (span.state !== 'starting')
-      readyUs.set(span.laneId, Math.min(readyUs.get(span.laneId) ?? Infinity, span.startUs));
-  }
-  let fromUs = Infinity;
-  let toUs = -Infinity;
-  for (const l of workers) {
-    fromUs = Math.min(fromUs, readyUs.get(l.info.laneId) ?? l.info.spawnedUs);
-    toUs = Math.max(toUs, l.endUs);
-  }
+  const { fromUs, toUs } = workersSpan(timeline, workers);
   const workerCpu = knownSum(workers.map((l) => laneSummary.get(l.info.laneId)?.cpuUs));
   const solos = lanes.flatMap((l) => (l.soloUs === null ? [] : [l.soloUs]));
   const sequentialUs = solos.length > 0 ? solos.reduce((a, b) => a + b, 0) : null;

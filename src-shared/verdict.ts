@@ -1,4 +1,4 @@
-import type { RunSummary, SpanState, Verdict } from '../src-main/protocol/events';
+import type { RunSummary, SpanState, Verdict, VerdictRule } from '../src-main/protocol/events';
 
 /**
  * What the verdict rules read: the run's figures, and the evidence behind
@@ -252,4 +252,14 @@ export function verdictOf(e: Evidence): Verdict {
     if (verdict) return verdict;
   }
   return parallel(e);
+}
+
+/** Every rule the evidence meets (not only the first): what the chart's annotations are drawn from. */
+export function rulesThatHold(e: Evidence): Set<VerdictRule> {
+  const holds = new Set<VerdictRule>();
+  for (const rule of RULES) {
+    const verdict = rule(e);
+    if (verdict) holds.add(verdict.rule);
+  }
+  return holds;
 }

@@ -20,6 +20,7 @@ export type Ctx = Pick<
   | 'restore'
   | 'rect'
   | 'clip'
+  | 'strokeRect'
 > & {
   fillStyle: CanvasRenderingContext2D['fillStyle'];
   strokeStyle: CanvasRenderingContext2D['strokeStyle'];

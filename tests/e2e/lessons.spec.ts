@@ -132,3 +132,24 @@ test('a machine with 2 cores or fewer is said so once; the lesson then says what
     `Started: ${cores + 2} threads (+ the main thread)`,
   );
 });
+
+test('annotations point at what the verdict saw, and can be switched off', async ({ page, kitchen }, testInfo) => {
+  await page.goto(kitchen.url);
+  await chooseLesson(page, /py-threads-cpu ·/);
+  await page.getByRole('spinbutton', { name: /Work per worker/ }).fill('1500');
+  await page.getByRole('button', { name: 'Run', exact: true }).click();
+  const notes = page.getByRole('list', { name: 'Annotations on the chart' });
+  await expect(notes).toContainText(/Worker-\d: GIL handed over/, { timeout: 30_000 });
+  await page.screenshot({ path: testInfo.outputPath('annotations-1920x1080.png') });
+  const toggle = page.getByRole('button', { name: 'Annotations' });
+  await expect(toggle).toHaveAttribute('aria-pressed', 'true');
+  await toggle.click();
+  await expect(notes).toHaveCount(0);
+  // The choice is kept.
+  await page.reload();
+  await chooseLesson(page, /py-threads-cpu ·/);
+  await page.getByRole('button', { name: 'Run', exact: true }).click();
+  await expect(page.getByRole('button', { name: 'Annotations' })).toHaveAttribute('aria-pressed', 'false', {
+    timeout: 30_000,
+  });
+});

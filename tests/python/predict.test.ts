@@ -73,6 +73,6 @@ describe('lessons say what the machine did, from the measurement', () => {
     expect(summary.peakReady).toBeGreaterThan(cores);
     expect(notes.join(' ')).toContain(`This machine has ${cores} cores and ${summary.peakReady} lanes were ready`);
     // The threads took turns for the cores: the hatched share is measured and said.
-    expect(notes.join(' ')).toMatch(/For \d+% of their running time the lanes shared a core/);
+    expect(notes.join(' ')).toMatch(/For \d+% of their running time \(\d+ ms\) the lanes shared a core/);
   });
 });
