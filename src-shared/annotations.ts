@@ -23,6 +23,8 @@ const START_UP_US = 20_000;
 /** A worker finishing this share of the workers' time after the one before it is late: imbalance. */
 const IMBALANCE_SHARE = 0.25;
 const IMBALANCE_US = 50_000;
+/** A lane with less running than this did no work to finish late (it waited). */
+const MIN_WORK_US = 20_000;
 /** A worker has done its work once it has done this share of its running. */
 const WORK_DONE = 0.95;
 
@@ -143,6 +145,8 @@ function imbalance(timeline: Timeline): Annotation | null {
   for (const [id, list] of busy) {
     list.sort((a, b) => a[0] - b[0]);
     const total = list.reduce((t, [a, b]) => t + b - a, 0);
+    // Work is what is compared: lanes that hardly ran (they waited) have none to finish late.
+    if (total < MIN_WORK_US) continue;
     let done = 0;
     for (const [a, b] of list) {
       if (done + (b - a) >= WORK_DONE * total) {

@@ -65,10 +65,11 @@ export { CORES_PID };
  */
 export const roundUs = (us: number): number => Math.round(us * 1024) / 1024;
 
-function traceIds(info: LaneInfo, hostPid: number): { pid: number; tid: number } {
+function traceIds(info: LaneInfo, hostPid: number, index: number): { pid: number; tid: number } {
   const pid = info.pid ?? hostPid;
-  if (info.kind === 'task') return { pid, tid: TASK_TID_BASE + info.laneId };
-  return { pid, tid: info.tid ?? (info.kind === 'process' ? pid : TASK_TID_BASE + info.laneId) };
+  // Lanes with no OS thread of their own are numbered by their place in the file (a re-import keeps it).
+  if (info.kind === 'task') return { pid, tid: TASK_TID_BASE + index };
+  return { pid, tid: info.tid ?? (info.kind === 'process' ? pid : TASK_TID_BASE + index) };
 }
 
 /** A span's name in the trace: a wait is named by what it waits in; running says when it may be waiting for the GIL. */
@@ -137,7 +138,7 @@ export function toChromeTrace(
 ): ChromeTrace {
   const timeline = timelineOf(model, endUs);
   const out: TraceEvent[] = [];
-  const ids = new Map(timeline.lanes.map((l) => [l.info.laneId, traceIds(l.info, hostPid)]));
+  const ids = new Map(timeline.lanes.map((l, i) => [l.info.laneId, traceIds(l.info, hostPid, i)]));
   const idOf = (laneId: number) => ids.get(laneId as LaneInfo['laneId']) ?? { pid: hostPid, tid: 0 };
   const processNames = new Map<number, string>([[hostPid, hostName]]);
   for (const { info } of timeline.lanes) {
