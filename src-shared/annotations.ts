@@ -18,6 +18,8 @@ export interface Annotation {
   readonly text: string;
 }
 
+/** A task held back by its busy loop for less than this was only waiting its turn. */
+const HELD_US = 1000;
 /** A process start-up is pointed at from this long (under it, it is not a cost worth a label). */
 const START_UP_US = 20_000;
 /** A worker finishing this share of the workers' time after the one before it is late: imbalance. */
@@ -65,15 +67,23 @@ export function annotationsOf(model: RunModel, summary: RunSummary): Annotation[
   if (holds.has('loop-blocked')) {
     const block = longest(timeline.spans, (s) => s.state === 'blocking');
     if (block) {
-      const held = new Set<LaneId>();
-      for (const s of timeline.spans)
-        if (s.state === 'blocked' && s.detail === LOOP_BUSY && s.startUs < block.endUs && s.endUs > block.startUs)
-          held.add(s.laneId);
+      // The tasks of the same loop (its thread) held back while it blocked, for a millisecond or more.
+      const info = new Map(timeline.lanes.map((l) => [l.info.laneId, l.info]));
+      const loop = info.get(block.laneId);
+      const heldUs = new Map<LaneId, number>();
+      for (const s of timeline.spans) {
+        const other = info.get(s.laneId);
+        if (s.state !== 'blocked' || s.detail !== LOOP_BUSY || other?.tid !== loop?.tid || other?.pid !== loop?.pid)
+          continue;
+        const overlap = Math.min(s.endUs, block.endUs) - Math.max(s.startUs, block.startUs);
+        if (overlap > 0) heldUs.set(s.laneId, (heldUs.get(s.laneId) ?? 0) + overlap);
+      }
+      const held = [...heldUs.values()].filter((us) => us >= HELD_US);
       out.push({
         kind: 'loop-blocked',
         laneId: block.laneId,
         atUs: (block.startUs + block.endUs) / 2,
-        text: `holds the event loop ${ms(block.endUs - block.startUs)}: ${held.size} ${held.size === 1 ? 'task' : 'tasks'} ready, waiting`,
+        text: `holds the event loop ${ms(block.endUs - block.startUs)}: ${held.length} ${held.length === 1 ? 'task' : 'tasks'} ready, waiting`,
       });
     }
   }

@@ -18,10 +18,11 @@ export function countLine(lanes: readonly LaneInfo[]): string {
   if (lanes.length === 0) return 'nothing yet';
   const parents = new Set(lanes.flatMap((l) => (l.parentLaneId === null ? [] : [l.parentLaneId])));
   const byId = new Map<number, LaneInfo>(lanes.map((l) => [l.laneId, l]));
-  const mainTask = lanes.find(
-    (l) => l.kind === 'task' && parents.has(l.laneId) && byId.get(l.parentLaneId ?? -1)?.kind !== 'task',
+  // asyncio's main(): a task that started other tasks, itself not started by a task.
+  const mainTasks = new Set(
+    lanes.filter((l) => l.kind === 'task' && parents.has(l.laneId) && byId.get(l.parentLaneId ?? -1)?.kind !== 'task'),
   );
-  const workers = lanes.filter((l) => l.parentLaneId !== null && l !== mainTask);
+  const workers = lanes.filter((l) => l.parentLaneId !== null && !mainTasks.has(l));
   if (workers.length === 0) {
     // Nothing started anything (the chef pair, Node's tasks): every lane counts.
     return (['process', 'thread', 'task'] as const)
@@ -32,11 +33,14 @@ export function countLine(lanes: readonly LaneInfo[]): string {
   }
   const kinds = (['process', 'thread', 'task'] as const).filter((k) => workers.some((w) => w.kind === k));
   const list = kinds.map((k) => counted(workers.filter((w) => w.kind === k).length, k)).join(', ');
-  if (mainTask) return `${list} (+ main)`;
+  const mains = mainTasks.size === 1 ? 'main' : `${mainTasks.size} mains`;
+  // Tasks alone: "(+ main)", as the notebook's asyncio example is counted.
+  if (mainTasks.size > 0 && kinds.length === 1) return `${list} (+ ${mains})`;
   const roots = lanes.filter((l) => l.parentLaneId === null);
   const root = roots.length === 1 ? roots[0] : null;
-  if (!root) return list;
+  const extra = mainTasks.size > 0 ? [mainTasks.size === 1 ? 'the main task' : `${mainTasks.size} main tasks`] : [];
+  if (!root) return extra.length > 0 ? `${list} (+ ${extra.join(', ')})` : list;
   const main =
     root.kind === 'process' && !kinds.includes('process') ? 'thread' : root.kind === 'task' ? 'task' : root.kind;
-  return `${list} (+ the main ${main})`;
+  return `${list} (+ ${[`the main ${main}`, ...extra].join(', ')})`;
 }

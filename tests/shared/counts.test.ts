@@ -4,7 +4,8 @@ import type { LaneInfo, LaneKind } from '../../src-main/protocol/events';
 import type { LaneId } from '../../src-main/protocol/ids';
 
 /** Lanes as [kind, parent index] pairs, as the runs of each lesson start them. */
-const lanes = (...spec: [LaneKind, number | null][]): LaneInfo[] =>
+const lanes = (...spec: [LaneKind, number | null][]): LaneInfo[] => laneList(spec);
+const laneList = (spec: [LaneKind, number | null][]): LaneInfo[] =>
   spec.map(([kind, parent], i) => ({
     laneId: i as LaneId,
     name: `lane ${i}`,
@@ -32,6 +33,18 @@ describe('counting what a run started, as students count it', () => {
     expect(countLine(lanes(['process', null], ['process', 0], ['process', 0], ['thread', 0], ['thread', 0]))).toBe(
       '2 processes, 2 threads (+ the main process)',
     );
+  });
+
+  test('two loops on two threads, each with its main() and its tasks', () => {
+    const spec: [LaneKind, number | null][] = [
+      ['process', null],
+      ['thread', 0],
+      ['thread', 0],
+      ['task', 1],
+      ['task', 2],
+    ];
+    for (const main of [3, 4]) spec.push(['task', main], ['task', main], ['task', main]);
+    expect(countLine(laneList(spec))).toBe('2 threads, 6 tasks (+ the main thread, 2 main tasks)');
   });
 
   test('lanes nothing started are all counted; one of each is said in the singular', () => {
