@@ -22,8 +22,9 @@ const REPEAT = Number(process.env.BENCH_REPEAT ?? 5);
 // (Valgrind's cachegrind: the same count every run, whatever else the machine is doing).
 // BENCH_ONLY=gil measures only how much CPU-bound threads under the GIL are drawn running at once.
 // BENCH_ONLY=scale measures only opening 100k- and 1M-span traces, here and in speedscope (bench/scale.mjs).
+// BENCH_ONLY=matrix runs only the model matrix (`kitchen matrix --json`, 3 times): each cell's median.
 const ONLY = process.env.BENCH_ONLY ?? null;
-const MODES = ['overhead', 'phases', 'instructions', 'gil', 'scale'];
+const MODES = ['overhead', 'phases', 'instructions', 'gil', 'scale', 'matrix'];
 if (ONLY !== null && !MODES.includes(ONLY))
   throw new Error(`BENCH_ONLY: expected one of ${MODES.join(', ')}, not ${JSON.stringify(ONLY)}`);
 const PY_TURNS = Number(process.env.BENCH_PY_TURNS ?? Math.max(REPEAT, 21));
@@ -646,6 +647,30 @@ if ((ONLY === null || ONLY === 'scale') && existsSync(chromiumPath)) {
   const { scaleBench } = await import('./scale.mjs');
   for (const row of await scaleBench({ root, scratch, chromiumPath, repeat: Math.max(3, Math.min(REPEAT, 5)) }))
     rows.push(row);
+}
+
+if (ONLY === null || ONLY === 'matrix') {
+  // Section 5's model matrix with its defaults: 8 pages of 300 ms, 8 ranges of 60,000 numbers.
+  const turns = Math.max(3, Math.min(REPEAT, 5));
+  /** @type {Map<string, {wallMs: number[], speedup: number[]}>} */
+  const cells = new Map();
+  for (let turn = 0; turn < turns; turn++) {
+    const file = join(scratch, `matrix-${turn}.json`);
+    const result = spawnSync(process.execPath, [cli, 'matrix', '--json', file], { encoding: 'utf8' });
+    if (result.status !== 0) throw new Error(`kitchen matrix failed: ${result.stderr}`);
+    for (const c of JSON.parse(readFileSync(file, 'utf8'))) {
+      const key = `${c.workload} / ${c.model}`;
+      const entry = cells.get(key) ?? { wallMs: [], speedup: [] };
+      entry.wallMs.push(c.wallMs);
+      entry.speedup.push(c.speedup);
+      cells.set(key, entry);
+    }
+  }
+  for (const [key, { wallMs, speedup }] of cells)
+    rows.push([
+      `model matrix: ${key} (wall time, speedup against sequential; median of ${turns} matrices)`,
+      `${median(wallMs).toFixed(0)} ms, ${median(speedup).toFixed(2)}× (range ${speedup.reduce((a, b) => Math.min(a, b)).toFixed(2)}–${speedup.reduce((a, b) => Math.max(a, b)).toFixed(2)}×)`,
+    ]);
 }
 
 rmSync(scratch, { recursive: true, force: true });
