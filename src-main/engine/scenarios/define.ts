@@ -5,7 +5,6 @@ import type { ScenarioId } from '../../protocol/ids';
 import type { CodeFile, ParamSpec, ParamValues, ScenarioInfo } from '../../protocol/scenarios';
 import { PlanSource } from '../node/plan-source';
 import type { Plan } from '../node/plan';
-import { startPageServer } from '../python/page-server';
 import { PythonSource } from '../python/python-source';
 import type { RunSource } from '../run';
 import { planText } from './plan-text';
@@ -73,7 +72,8 @@ export const python = (info: Described, lesson: PythonLesson): Scenario => ({
     ),
   source: async (p, context) => {
     const python = await context.python();
-    const server = lesson.pages ? await startPageServer(lesson.pages(p)) : null;
+    // Loaded only for the lessons that download: Node's HTTP server is start-up cost the others do not need.
+    const server = lesson.pages ? await (await import('../python/page-server')).startPageServer(lesson.pages(p)) : null;
     const source = new PythonSource({
       python,
       interpreterArgs: [],
