@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const stamp = join(root, 'out', '.built');
-const sources = ['src-main', 'src-renderer', 'resources', 'electron.vite.config.ts', 'package.json'];
+const sources = ['src-main', 'src-shared', 'src-renderer', 'resources', 'electron.vite.config.ts', 'package.json'];
 
 /**
  * The latest modification time under a path.
