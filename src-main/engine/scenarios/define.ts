@@ -98,6 +98,17 @@ export const param = (spec: Omit<ParamSpec, 'step' | 'default'> & { value: numbe
 
 export const TIMER = 'a real timer, no CPU';
 
+/** How long the I/O lessons' local web server takes to answer each page. */
+export const SERVER_DELAY = param({
+  key: 'delayMs',
+  label: 'Server answers in',
+  unit: 'ms',
+  min: 0,
+  max: 5000,
+  value: 300,
+  help: 'How long the local web server takes to answer each page: real network waiting, no CPU.',
+});
+
 export const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i + 1);
 
 export const seconds = (ms: number): string => String(ms / 1000);

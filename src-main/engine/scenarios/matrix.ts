@@ -5,25 +5,14 @@ import {
   type MatrixModel,
   type MatrixWorkload,
 } from '../../protocol/scenarios';
-import { id, param, python, type Scenario } from './define';
+import { id, param, python, SERVER_DELAY, type Scenario } from './define';
 
 /** Section 5's model matrix: two workloads, four models, every cell a real Python run of `matrix.py`. */
 
 const jobs = (noun: string, help: string) =>
   param({ key: 'jobs', label: noun[0].toUpperCase() + noun.slice(1), unit: noun, min: 1, max: 32, value: 8, help });
 
-const IO_PARAMS = [
-  jobs('pages', 'How many pages are downloaded.'),
-  param({
-    key: 'delayMs',
-    label: 'Server answers in',
-    unit: 'ms',
-    min: 0,
-    max: 5000,
-    value: 300,
-    help: 'How long the local web server takes to answer each page: real network waiting, no CPU.',
-  }),
-];
+const IO_PARAMS = [jobs('pages', 'How many pages are downloaded.'), SERVER_DELAY];
 const CPU_PARAMS = [
   jobs('ranges', 'How many ranges of numbers are searched for primes.'),
   param({

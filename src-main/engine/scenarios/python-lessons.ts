@@ -1,4 +1,4 @@
-import { id, param, python, seconds, TIMER, type Scenario } from './define';
+import { id, param, python, seconds, SERVER_DELAY, TIMER, type Scenario } from './define';
 const pyWait = (value: number) =>
   param({
     key: 'waitMs',
@@ -37,15 +37,6 @@ const pages = param({
   value: 4,
   help: 'How many pages are downloaded, one thread each.',
 });
-const delay = param({
-  key: 'delayMs',
-  label: 'Server answers in',
-  unit: 'ms',
-  min: 0,
-  max: 5000,
-  value: 300,
-  help: 'How long the local web server takes to answer each page: real network waiting, no CPU.',
-});
 
 const args = (p: Record<string, number>, ...keys: [string, string][]): string[] =>
   keys.flatMap(([flag, key]) => [flag, String(p[key])]);
@@ -80,7 +71,7 @@ export const pyThreadsIo: Scenario = python(
     lesson:
       'Look for the downloads waiting (socket.recv_into) at the same time, all of them, for about one server ' +
       'delay. Then run CPU work on Python threads: there the threads never wait, and the GIL lets only one run.',
-    params: [pages, delay],
+    params: [pages, SERVER_DELAY],
   },
   {
     script: 'py_threads_io.py',
