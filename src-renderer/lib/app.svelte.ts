@@ -3,6 +3,7 @@ import type { EventBatch, RunSnapshot } from '@protocol/events';
 import { matrixCellId, type ParamSpec, type ScenarioInfo } from '@protocol/scenarios';
 import type { Bridge, Link } from './bridge';
 import { splitArgs } from './args';
+import { ScriptSettings, store, stored } from './settings.svelte';
 import { RunModel } from '@shared/run-model';
 import { raf } from './frame';
 import { ImportCancelled, TraceImportError } from '@shared/trace-import/index';
@@ -19,22 +20,6 @@ export const SCRIPT = 'script';
 
 /** The picker's entry for section 5's model matrix (its cells are scenarios of their own). */
 export const MATRIX = 'matrix';
-
-/** Settings kept in the browser's storage between sessions. */
-const stored = (key: string): string => {
-  try {
-    return localStorage.getItem(`kitchen.${key}`) ?? '';
-  } catch {
-    return '';
-  }
-};
-const store = (key: string, value: string): void => {
-  try {
-    localStorage.setItem(`kitchen.${key}`, value);
-  } catch {
-    // Private windows may refuse storage: the setting lasts this session only.
-  }
-};
 
 /**
  * The UI's state: what the engine offered, what the user picked, the runs
@@ -65,13 +50,8 @@ export class AppState {
   private importAbort: AbortController | null = null;
   private offeredFileTaken = false;
   python = $state.raw<PythonStatus | null>(null);
-  pythonPath = $state(stored('python'));
-  scriptPath = $state(stored('script'));
-  scriptArgs = $state(stored('args'));
-  /** What "Your script" runs: the code box, or a file on disk. */
-  scriptSource = $state<'code' | 'file'>(stored('source') === 'file' ? 'file' : 'code');
-  code = $state(stored('code'));
-  codeName = $state(stored('codeName') || 'your_script.py');
+  /** What "Your script" runs, and with which interpreter (kept between sessions). */
+  readonly script = new ScriptSettings();
   /** A run was asked for and has not begun yet (the engine gets a Python run ready first). */
   starting = $state(false);
 
@@ -124,7 +104,9 @@ export class AppState {
   private async sync(): Promise<void> {
     try {
       this.hello = await this.bridge.hello();
-      this.python = this.pythonPath ? await this.bridge.configurePython(this.pythonPath) : this.hello.python;
+      this.python = this.script.pythonPath
+        ? await this.bridge.configurePython(this.script.pythonPath)
+        : this.hello.python;
       await this.resync();
     } catch (err) {
       // A link that closed meanwhile (lost, or refused for its token) has a banner of its own that says why.
@@ -391,20 +373,12 @@ export class AppState {
 
   /** Chooses the Python interpreter (blank: the default) and remembers it. */
   async setPython(path: string): Promise<void> {
-    this.pythonPath = path.trim();
-    store('python', this.pythonPath);
+    this.script.setPython(path);
     try {
-      this.python = await this.bridge.configurePython(this.pythonPath || null);
+      this.python = await this.bridge.configurePython(this.script.pythonPath || null);
     } catch (err) {
       this.error = (err as Error).message;
     }
-  }
-
-  setScript(path: string, args: string): void {
-    this.scriptPath = path;
-    this.scriptArgs = args;
-    store('script', path);
-    store('args', args);
   }
 
   /** Whether the few-cores note was read and dismissed (once per browser or app). */
@@ -424,26 +398,6 @@ export class AppState {
     store('coresWarned', 'yes');
   }
 
-  /** What the code box holds (kept across reloads), and the file name it runs as. */
-  setCode(code: string, name?: string): void {
-    this.code = code;
-    store('code', code);
-    if (name) {
-      this.codeName = name;
-      store('codeName', name);
-    }
-  }
-
-  setScriptSource(source: 'code' | 'file'): void {
-    this.scriptSource = source;
-    store('source', source);
-  }
-
-  /** Whether "Your script" has something to run. */
-  get scriptReady(): boolean {
-    return this.scriptSource === 'code' ? this.code.trim() !== '' : this.scriptPath.trim() !== '';
-  }
-
   /** Whether there is a system file dialog to pick a script with (the desktop app). */
   get canPickScript(): boolean {
     return this.bridge.pickScript !== null;
@@ -453,20 +407,21 @@ export class AppState {
   async pickScript(): Promise<void> {
     const path = await this.bridge.pickScript?.();
     if (path) {
-      this.setScript(path, this.scriptArgs);
-      this.setScriptSource('file');
+      this.script.setScript(path, this.script.args);
+      this.script.setSource('file');
     }
   }
 
   /** Traces the user's script. */
   async runScript(): Promise<void> {
-    if (this.running || this.starting || !this.scriptReady) return;
+    const script = this.script;
+    if (this.running || this.starting || !script.ready) return;
     this.error = null;
     this.starting = true;
     try {
-      const args = splitArgs(this.scriptArgs);
-      if (this.scriptSource === 'code') await this.bridge.startCode(this.codeName, this.code, args);
-      else await this.bridge.startScript(this.scriptPath.trim(), args);
+      const args = splitArgs(script.args);
+      if (script.source === 'code') await this.bridge.startCode(script.codeName, script.code, args);
+      else await this.bridge.startScript(script.path.trim(), args);
     } catch (err) {
       this.starting = false;
       this.error = (err as Error).message;
