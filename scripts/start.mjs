@@ -28,7 +28,10 @@ function electron() {
     .split('\n')
     .find((l) => /error|failed/i.test(l))
     ?.trim();
-  return { path: null, reason: `its download failed${detail ? `: ${detail}` : ''}` };
+  // A download that could not reach its server: say so in words, not as Node's "TypeError: fetch failed".
+  const offline =
+    !detail || /fetch failed|ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ECONNRESET|ETIMEDOUT|getaddrinfo/i.test(detail);
+  return { path: null, reason: offline ? 'no network?' : detail };
 }
 
 await ensureBuilt();
@@ -42,7 +45,8 @@ if (binary.path) {
   for (const signal of /** @type {const} */ (['SIGINT', 'SIGTERM'])) process.on(signal, () => child.kill(signal));
   child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
 } else {
-  console.log(`Electron's binary is not available (${binary.reason}); starting browser mode instead.`);
+  // One sentence, with the address: the server prints it after this intro (see src-main/web/serve.ts).
+  process.env.KITCHEN_WEB_INTRO = `Electron could not be ${electronPackageDir() ? 'downloaded' : 'found'} (${binary.reason}); starting browser mode at`;
   const web = join(root, 'out/main/web.js');
   process.argv = [process.argv[0], web, ...args];
   await import(pathToFileURL(web).href);

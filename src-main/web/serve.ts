@@ -75,7 +75,9 @@ export async function serveBrowserMode(options: BrowserModeOptions): Promise<voi
     console.error(`Could not start browser mode: ${(err as Error).message}`);
     process.exit(1);
   }
-  console.log(`${APP.name} (browser mode): ${server.url}`);
+  // `npm start` without Electron's binary says why, and where the app is instead, in one line.
+  const intro = process.env.KITCHEN_WEB_INTRO;
+  console.log(intro ? `${intro} ${server.url}` : `${APP.name} (browser mode): ${server.url}`);
   if (options.open) openBrowser(server.url);
 
   let closing = false;
