@@ -2,10 +2,9 @@ import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { resolve } from 'node:path';
 import { describe, expect, test } from 'vitest';
-// @ts-expect-error -- a plain ES module of the build scripts, without types.
 import { installedElectron } from '../../scripts/electron-binary.mjs';
 
-const hasElectron = (installedElectron() as { path: string | null }).path !== null;
+const hasElectron = installedElectron().path !== null;
 
 describe('npm start without Electron’s binary', () => {
   test.skipIf(hasElectron)(
