@@ -117,13 +117,11 @@ export class AppState {
   private adopt(snapshot: RunSnapshot): void {
     const model = RunModel.fromEvents(snapshot.events, snapshot.seq, snapshot.nowUs);
     if (!model) return;
+    // Kept for its lesson (and Save trace), but a fresh page opens on the Lessons list whatever another
+    // window last did: runs that start while this page is open are followed (receive).
     this.install(model);
-    // The run going on when this page connected is shown, unless the user has chosen something already.
-    if (!this.picked) this.follow(model.scenarioId);
   }
 
-  /** Whether the user has chosen a tab or a lesson on this page (a run found on connecting does not then move them). */
-  private picked = false;
 
   private async openOffered(): Promise<void> {
     if (!this.bridge.openedTrace || this.offeredFileTaken) return;
@@ -176,7 +174,6 @@ export class AppState {
     this.importAbort = abort;
     this.importing = { name, fraction: bytes ? 0 : null, events: 0 };
     this.error = null;
-    this.picked = true;
     try {
       const result = await readTrace(stream, name, bytes, abort.signal, (fraction, events) => {
         if (this.importing) this.importing = { name, fraction, events };
@@ -215,7 +212,6 @@ export class AppState {
 
   /** Shows the lessons or the script tab, as the user asked. */
   show(mode: 'lessons' | 'script' | 'file'): void {
-    this.picked = true;
     this.mode = mode;
   }
 
@@ -327,7 +323,6 @@ export class AppState {
   }
 
   select(id: string): void {
-    this.picked = true;
     if (this.running) return;
     this.selectedId = id;
     this.error = null;

@@ -153,3 +153,30 @@ test('annotations point at what the verdict saw, and can be switched off', async
     timeout: 30_000,
   });
 });
+
+test('Space runs from a lesson’s radio button; a fresh page opens on the Lessons list whatever another did', async ({
+  page,
+  browser,
+  kitchen,
+}) => {
+  await page.goto(kitchen.url);
+  await page.getByRole('tab', { name: 'Your script' }).click();
+  await page.getByRole('radio', { name: 'Code box' }).check();
+  await page.getByLabel(/Python code/).fill('import time\ntime.sleep(0.3)\n');
+  await page.getByRole('button', { name: 'Run', exact: true }).click();
+  await expect(page.getByRole('button', { name: 'Run', exact: true })).toBeVisible({ timeout: 20_000 });
+  // Another window, fresh: the Lessons list, not the other window's script.
+  const other = await browser.newContext({ viewport: { width: 1920, height: 1080 } });
+  const fresh = await other.newPage();
+  await fresh.goto(kitchen.url);
+  await expect(fresh.getByRole('tab', { name: 'Lessons' })).toHaveAttribute('aria-selected', 'true');
+  await expect(fresh.getByRole('radio', { name: /chef-concurrent ·/ })).toBeChecked();
+  // Space on a focused lesson radio runs the lesson, and Space again stops it.
+  await fresh.getByRole('radio', { name: /chef-concurrent ·/ }).focus();
+  await fresh.keyboard.press('Space');
+  await expect(fresh.getByRole('button', { name: 'Stop', exact: true })).toBeVisible();
+  await fresh.keyboard.press('Space');
+  await expect(fresh.getByRole('button', { name: 'Run', exact: true })).toBeVisible({ timeout: 20_000 });
+  await expect(fresh.getByRole('region', { name: 'Summary' })).toContainText('Stopped');
+  await other.close();
+});
