@@ -75,3 +75,17 @@ export function drawLabels(ctx: Ctx, labels: readonly PlacedLabel[], font: strin
   }
   ctx.restore();
 }
+
+/** The instant the kitchen shows, as a vertical line over every row. */
+export function drawCursor(ctx: Ctx, px: number, heightPx: number): void {
+  ctx.save();
+  ctx.fillStyle = '#1d1d1f';
+  ctx.fillRect(Math.round(px) - 1, 0, 2, heightPx);
+  ctx.beginPath();
+  ctx.moveTo(px - 6, 0);
+  ctx.lineTo(px + 6, 0);
+  ctx.lineTo(px, 8);
+  ctx.closePath();
+  ctx.fill();
+  ctx.restore();
+}

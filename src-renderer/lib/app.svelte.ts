@@ -122,7 +122,6 @@ export class AppState {
     this.install(model);
   }
 
-
   private async openOffered(): Promise<void> {
     if (!this.bridge.openedTrace || this.offeredFileTaken) return;
     this.offeredFileTaken = true;

@@ -180,3 +180,46 @@ test('Space runs from a lesson’s radio button; a fresh page opens on the Lesso
   await expect(fresh.getByRole('region', { name: 'Summary' })).toContainText('Stopped');
   await other.close();
 });
+
+test('replay for narration: a chosen speed, pause and resume, event by event, and a drag on the time axis', async ({
+  page,
+  kitchen,
+}) => {
+  await page.goto(kitchen.url);
+  await chooseLesson(page, /py-threading ·/);
+  await page.getByRole('button', { name: 'Run', exact: true }).click();
+  await expect(page.getByRole('region', { name: 'Summary' })).toContainText('Completed', { timeout: 20_000 });
+  const controls = page.getByRole('group', { name: 'Replay' });
+  await controls.getByLabel('Replay speed').selectOption('0.1');
+  await controls.getByRole('button', { name: 'Replay', exact: true }).click();
+  const when = page.locator('.when');
+  await expect(when).toContainText(/replay \d+ ms at 0\.1×/);
+  await controls.getByRole('button', { name: 'Pause' }).click();
+  const paused = Number(/replay (\d+) ms/.exec((await when.textContent()) ?? '')?.[1]);
+  await page.waitForTimeout(300);
+  await expect(when).toContainText(`replay ${paused} ms`);
+  // At 0.1×, 300 ms of wall time moves the replay by about 30 ms, never by 300.
+  await controls.getByRole('button', { name: 'Resume' }).click();
+  await page.waitForTimeout(300);
+  await controls.getByRole('button', { name: 'Pause' }).click();
+  const later = Number(/replay (\d+) ms/.exec((await when.textContent()) ?? '')?.[1]);
+  expect(later).toBeGreaterThan(paused);
+  expect(later - paused).toBeLessThan(150);
+  // → and ← step from event to event (the chart keeps its own arrows).
+  await page.locator('body').click({ position: { x: 5, y: 300 } });
+  await page.keyboard.press('ArrowRight');
+  const stepped = Number(/replay (\d+) ms/.exec((await when.textContent()) ?? '')?.[1]);
+  expect(stepped).toBeGreaterThanOrEqual(later);
+  await controls.getByRole('button', { name: 'Previous event' }).click();
+  await expect(when).not.toContainText(`replay ${stepped} ms`);
+  // Dragging on the time axis moves the replay there.
+  const axis = page.locator('.axis-drag');
+  const box = (await axis.boundingBox())!;
+  await page.mouse.move(box.x + box.width * 0.2, box.y + box.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width * 0.6, box.y + box.height / 2, { steps: 5 });
+  await page.mouse.up();
+  await page.mouse.move(5, 300);
+  const dragged = Number(/replay (\d+) ms/.exec((await when.textContent()) ?? '')?.[1]);
+  expect(dragged).toBeGreaterThan(stepped);
+});
