@@ -3,7 +3,7 @@ import type { EventBatch, RunSnapshot } from '@protocol/events';
 import { matrixCellId, type ParamSpec, type ScenarioInfo } from '@protocol/scenarios';
 import type { Bridge, Link } from './bridge';
 import { splitArgs } from './args';
-import { ScriptSettings, store, stored } from './settings.svelte';
+import { ScriptSettings, store, stored, storedRecord } from './settings.svelte';
 import { RunModel } from '@shared/run-model';
 import { raf } from './frame';
 import { ImportCancelled, TraceImportError } from '@shared/trace-import/index';
@@ -21,6 +21,13 @@ export const SCRIPT = 'script';
 /** The picker's entry for section 5's model matrix (its cells are scenarios of their own). */
 export const MATRIX = 'matrix';
 
+/** The lesson a first start opens on: the notebook's first picture. */
+const DEFAULT_LESSON = 'chef-concurrent';
+
+/** A kept parameter set: numbers by key. */
+const isNumberRecord = (v: unknown): v is Record<string, number> =>
+  typeof v === 'object' && v !== null && Object.values(v).every((n) => typeof n === 'number' && Number.isFinite(n));
+
 /**
  * The UI's state: what the engine offered, what the user picked, the runs
  * received so far. Run models are mutated in place by batches and are not
@@ -29,9 +36,10 @@ export const MATRIX = 'matrix';
 export class AppState {
   link = $state<Link>('connecting');
   hello = $state.raw<Hello | null>(null);
-  selectedId = $state('chef-concurrent');
+  /** The lesson chosen (kept across reloads and restarts, with its parameters and Predict choice). */
+  selectedId = $state(stored('lesson') || DEFAULT_LESSON);
   /** Edited parameter values, by scenario then key. */
-  params = $state<Record<string, Record<string, number>>>({});
+  params = $state<Record<string, Record<string, number>>>(storedRecord('params', isNumberRecord));
   /** The run on screen (live or the last one). */
   current = $state.raw<RunModel | null>(null);
   /** The latest run of each scenario (the current one included), for side-by-side comparison. */
@@ -63,7 +71,7 @@ export class AppState {
   /** The matrix cell whose run the chart shows. */
   matrixCell = $state<string | null>(null);
   /** Each lesson's Predict choice, as the user has it now. */
-  predictions = $state<Record<string, string>>({});
+  predictions = $state<Record<string, string>>(storedRecord('predictions', (v) => typeof v === 'string'));
   /** The choice each run was started with (null: none was made): what its reveal answers. */
   predictedFor = $state.raw<Readonly<Record<string, string | null>>>({});
   readonly running: boolean = $derived.by(() => {
@@ -104,6 +112,9 @@ export class AppState {
   private async sync(): Promise<void> {
     try {
       this.hello = await this.bridge.hello();
+      // A lesson kept from an older version that this engine no longer has: back to the first.
+      if (this.selectedId !== MATRIX && !this.hello.scenarios.some((s) => s.id === this.selectedId))
+        this.selectedId = DEFAULT_LESSON;
       this.python = this.script.pythonPath
         ? await this.bridge.configurePython(this.script.pythonPath)
         : this.hello.python;
@@ -224,11 +235,11 @@ export class AppState {
     if (!info) return;
     this.mode = 'lessons';
     if (info.matrix) {
-      this.selectedId = MATRIX;
+      this.choose(MATRIX);
       this.matrixCell = scenarioId;
       return;
     }
-    if (!isChef(scenarioId) || !isChef(this.selectedId)) this.selectedId = scenarioId;
+    if (!isChef(scenarioId) || !isChef(this.selectedId)) this.choose(scenarioId);
   }
 
   private install(model: RunModel): void {
@@ -302,6 +313,7 @@ export class AppState {
   /** Chooses a Predict answer for a lesson (before its run; a later run answers the new choice). */
   predict(lessonId: string, choice: string): void {
     this.predictions = { ...this.predictions, [lessonId]: choice };
+    store('predictions', JSON.stringify(this.predictions));
   }
 
   /** Runs every cell of the model matrix, one after another, each a real run. */
@@ -315,16 +327,24 @@ export class AppState {
       ...this.valuesFor(scenario),
       [spec.key]: value,
     };
+    store('params', JSON.stringify(this.params));
   }
 
   resetParams(scenario: ScenarioInfo): void {
     delete this.params[scenario.id];
+    store('params', JSON.stringify(this.params));
   }
 
   select(id: string): void {
     if (this.running) return;
-    this.selectedId = id;
+    this.choose(id);
     this.error = null;
+  }
+
+  /** Shows a lesson, and keeps the choice for the next reload or start. */
+  private choose(id: string): void {
+    this.selectedId = id;
+    store('lesson', id);
   }
 
   /** Runs the selected scenario, or a queue of them one after another. */

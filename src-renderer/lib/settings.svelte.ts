@@ -14,6 +14,17 @@ export const store = (key: string, value: string): void => {
   }
 };
 
+/** A kept JSON object whose values pass `valid` (anything else, or nothing kept: empty). */
+export function storedRecord<T>(key: string, valid: (value: unknown) => boolean): Record<string, T> {
+  try {
+    const value: unknown = JSON.parse(stored(key) || '{}');
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) return {};
+    return Object.fromEntries(Object.entries(value).filter(([, v]) => valid(v))) as Record<string, T>;
+  } catch {
+    return {};
+  }
+}
+
 /** "Your script": what Run traces (the code box, or a file on disk), its arguments, and the interpreter. */
 export class ScriptSettings {
   pythonPath = $state(stored('python'));

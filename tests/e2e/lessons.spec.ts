@@ -223,3 +223,23 @@ test('replay for narration: a chosen speed, pause and resume, event by event, an
   const dragged = Number(/replay (\d+) ms/.exec((await when.textContent()) ?? '')?.[1]);
   expect(dragged).toBeGreaterThan(stepped);
 });
+
+test('a lesson’s state survives a reload: the lesson, its parameters, the prediction and the run', async ({
+  page,
+  kitchen,
+}) => {
+  await page.goto(kitchen.url);
+  await chooseLesson(page, /py-threads-cpu ·/);
+  await page.getByRole('spinbutton', { name: /Work per worker/ }).fill('1200');
+  await predict(page)
+    .getByRole('radio', { name: /In about the same time/ })
+    .check();
+  await page.getByRole('button', { name: 'Run', exact: true }).click();
+  await expect(predict(page).getByRole('status')).toContainText('You predicted', { timeout: 30_000 });
+  await page.reload();
+  await expect(page.getByRole('radio', { name: /py-threads-cpu ·/ })).toBeChecked();
+  await expect(page.getByRole('spinbutton', { name: /Work per worker/ })).toHaveValue('1200');
+  await expect(predict(page).getByRole('radio', { name: /In about the same time/ })).toBeChecked();
+  await expect(page.getByRole('region', { name: 'Timeline' }).getByText('Worker-1', { exact: true })).toBeVisible();
+  await expect(page.getByRole('region', { name: 'Summary' })).toContainText('Completed');
+});
