@@ -304,6 +304,15 @@ function commandOf(pid: number): string {
   }
 }
 
+/**
+ * A child still running its parent's program (forked, not yet exec'd) is reported once it runs its own,
+ * or after this long (a fork that never execs): otherwise `sleep 0.3` could be named after the Python
+ * script that started it.
+ */
+const EXEC_GRACE_US = 50_000;
+/** Children seen still running their parent's program, and when first seen. */
+const forkedSince = new Map<number, number>();
+
 /** Reports the processes watched threads started that have not been seen before. */
 function findChildren(at: number): void {
   for (const thread of threads.values()) {
@@ -313,8 +322,15 @@ function findChildren(at: number): void {
     for (const word of buffer.toString('latin1', 0, length).split(' ')) {
       const pid = Number(word);
       if (!Number.isInteger(pid) || pid <= 0 || knownPids.has(pid)) continue;
+      const command = commandOf(pid);
+      const since = forkedSince.get(pid) ?? at;
+      if (command === commandOf(thread.watch.pid) && at - since < EXEC_GRACE_US) {
+        forkedSince.set(pid, since);
+        continue;
+      }
+      forkedSince.delete(pid);
       knownPids.add(pid);
-      send({ type: 'child', pid, parentKey: thread.watch.key, command: commandOf(pid), atUs: at });
+      send({ type: 'child', pid, parentKey: thread.watch.key, command, atUs: since });
     }
   }
 }
