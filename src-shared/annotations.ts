@@ -97,7 +97,10 @@ export function annotationsOf(model: RunModel, summary: RunSummary): Annotation[
         kind: 'oversubscribed',
         laneId: shared.laneId,
         atUs: (shared.startUs + shared.endUs) / 2,
-        text: `${summary.peakReady} ready, ${summary.cores} cores: taking turns`,
+        text:
+          summary.peakReady > summary.cores
+            ? `${summary.peakReady} ready, ${summary.cores} cores: taking turns`
+            : 'sharing its core with other programs',
       });
   }
   // Start-up: the longest "starting" of a process the run started (not the one script a run is, alone).

@@ -139,8 +139,12 @@ test('annotations point at what the verdict saw, and can be switched off', async
   await page.getByRole('spinbutton', { name: /Work per worker/ }).fill('1500');
   await page.getByRole('button', { name: 'Run', exact: true }).click();
   const notes = page.getByRole('list', { name: 'Annotations on the chart' });
-  // The longest wait for the GIL, on whichever thread had it (a worker, or the main thread starting them).
-  await expect(notes).toContainText(/^\S+: GIL handed over (by \S+ )?after \d+ ms waiting/, { timeout: 30_000 });
+  // What the verdict's rules saw on this machine (on a quiet one, the GIL handing over; on a busy one the
+  // threads may rather be seen taking turns for the cores): each label names its lane and says what it shows.
+  await expect(page.getByRole('region', { name: 'Summary' })).toContainText('Completed', { timeout: 30_000 });
+  await expect(notes.getByRole('listitem').first()).toHaveText(
+    /^(py_threads_cpu\.py|Worker-\d): (GIL handed over (by \S+ )?after \d+ ms waiting|\d+ ready, \d+ cores: taking turns|sharing its core with other programs)$/,
+  );
   await page.screenshot({ path: testInfo.outputPath('annotations-1920x1080.png') });
   const toggle = page.getByRole('button', { name: 'Annotations' });
   await expect(toggle).toHaveAttribute('aria-pressed', 'true');

@@ -1,46 +1,66 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { describe, expect, test } from 'vitest';
 import { annotationsOf, type AnnotationKind } from '../../src-shared/annotations';
+import { RunModel } from '../../src-shared/run-model';
+import type { EngineEvent, VerdictRule } from '../../src-main/protocol/events';
 import { makeEngine, runToEnd } from '../engine/helpers';
 
-/** The chart's labels come from the run's evidence: each lesson's pattern is pointed at, and only there. */
-describe('annotations on the chart, from real runs', () => {
+/** A run recorded with the engine (tests/engine/fixtures/verdicts), as the page would hold it. */
+function recorded(rule: VerdictRule): { kinds: AnnotationKind[]; texts: string[] } {
+  const file = resolve(import.meta.dirname, '../engine/fixtures/verdicts', `${rule}.events.jsonl.gz`);
+  const events = gunzipSync(readFileSync(file))
+    .toString('utf8')
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as EngineEvent);
+  const model = RunModel.fromEvents(events);
+  if (!model?.end) throw new Error(`${rule}: not a whole run`);
+  const found = annotationsOf(model, model.end.summary);
+  for (const a of found) {
+    // Each label points at an instant inside its lane's life.
+    expect(a.atUs).toBeGreaterThanOrEqual(model.lanes[a.laneId].info.spawnedUs);
+  }
+  return { kinds: found.map((a) => a.kind), texts: found.map((a) => a.text) };
+}
+
+/** The chart's labels come from the run's evidence: each pattern is pointed at, and only where it is. */
+describe('annotations on the chart, from recorded runs (the verdict rules they share)', () => {
+  test('threads under the GIL: the hand-over is pointed at', () => {
+    const { kinds, texts } = recorded('gil-serialised');
+    expect(kinds).toContain('gil-handover');
+    expect(texts.join()).toMatch(/GIL handed over (by \S+ )?after \d+ ms waiting/);
+  });
+
+  test('a blocked event loop is pointed at, with the tasks of that loop it held', () => {
+    const { kinds, texts } = recorded('loop-blocked');
+    expect(kinds).toContain('loop-blocked');
+    expect(kinds).not.toContain('gil-handover');
+    expect(texts.join()).toMatch(/holds the event loop \d+ ms: \d+ tasks? ready, waiting/);
+  });
+
+  test('lanes taking turns for the cores; nothing of the kind where waits overlapped', () => {
+    expect(recorded('took-turns').kinds).toContain('oversubscribed');
+    const io = recorded('io-overlapped').kinds;
+    for (const k of ['gil-handover', 'loop-blocked', 'oversubscribed'] as const) expect(io).not.toContain(k);
+  });
+});
+
+describe('annotations that are plain measurements, from real runs', () => {
   const engine = makeEngine();
-  const kinds = async (id: string, params: Record<string, number>): Promise<AnnotationKind[]> => {
-    const { run, summary } = await runToEnd(engine, id, params);
-    const found = annotationsOf(run.model!, summary);
-    for (const a of found) {
-      // Each label points at an instant inside its lane's life.
-      const lane = run.model!.lanes[a.laneId];
-      expect(a.atUs).toBeGreaterThanOrEqual(lane.info.spawnedUs);
-      expect(a.text.length).toBeGreaterThan(5);
-    }
-    return found.map((a) => a.kind);
-  };
 
-  test('threads under the GIL: the hand-over is pointed at', async () => {
-    expect(await kinds('py-threads-cpu', { workers: 2, work: 1500 })).toContain('gil-handover');
+  test('child processes: their start-up cost', async () => {
+    const { run, summary } = await runToEnd(engine, 'node-processes', { work: 50, waitMs: 50 });
+    const startUp = annotationsOf(run.model!, summary).find((a) => a.kind === 'start-up');
+    expect(startUp?.text).toMatch(/^process start-up \d+ ms$/);
   });
 
-  test('time.sleep in a coroutine: the blocked loop is pointed at; the GIL is not', async () => {
-    const { run, summary } = await runToEnd(engine, 'py-async-blocking', { waitMs: 300, tasks: 3 });
-    const blocked = annotationsOf(run.model!, summary).find((a) => a.kind === 'loop-blocked');
-    // The two other tasks of that loop (and its main()) waited; the other loop's tasks are not counted.
-    expect(blocked?.text).toMatch(/^holds the event loop \d+ ms: [23] tasks ready, waiting$/);
-    const found = await kinds('py-async-blocking', { waitMs: 300 });
-    expect(found).not.toContain('gil-handover');
-  });
-
-  test('child processes: their start-up cost; threads sleeping together: nothing to point at', async () => {
-    expect(await kinds('node-processes', { work: 50, waitMs: 50 })).toContain('start-up');
-    expect(await kinds('py-threading', { waitMs: 100 })).toEqual([]);
-  });
-
-  test('more threads than cores: taking turns; one worker with far more work: imbalance', async () => {
-    const cores = engine.cores;
-    expect(await kinds('node-threads', { tasks: Math.min(8, cores + 2), work: 400, waitMs: 0, locked: 0 })).toContain(
-      'oversubscribed',
-    );
-    // Three equal jobs on a pool of two processes: one process does two of them, and finishes long after.
-    if (cores >= 2) expect(await kinds('matrix-cpu-processes', { jobs: 3, size: 80 })).toContain('imbalance');
+  test('three equal jobs on a pool of two processes: the one that did two finishes long after', async () => {
+    if (engine.cores < 2) return;
+    const { run, summary } = await runToEnd(engine, 'matrix-cpu-processes', { jobs: 3, size: 80 });
+    const late = annotationsOf(run.model!, summary).find((a) => a.kind === 'imbalance');
+    expect(late?.text).toMatch(/^finished its work \d+ ms after the others$/);
+    expect(run.model!.lanes[late!.laneId].info.name).toMatch(/^ForkProcess-\d$/);
   });
 });
