@@ -8,54 +8,66 @@ export interface StateStyle {
   readonly state: SpanState;
   readonly label: string;
   readonly color: string;
+  /** Text drawn on the colour: white on the dark ones, near-black on the light ones (WCAG AA). */
+  readonly ink: string;
   readonly meaning: string;
 }
 
 /**
- * Okabe–Ito colours: told apart with the common colour-vision deficiencies
- * and on a washed-out projector. The order is the index stored in the model.
+ * Okabe–Ito hues, at lightness steps (CIELAB L*) that keep the states that sit side by side in lessons
+ * apart without colour: running is dark and waiting for the GIL light; waiting is light and blocked
+ * dark; starting is light and running dark (tests/renderer/states.test.ts checks the steps). Told apart
+ * in greyscale, with the common colour-vision deficiencies and on a washed-out projector. The order is
+ * the index stored in the model.
  */
 export const STATE_STYLES: readonly StateStyle[] = [
   {
     state: 'starting',
     label: 'starting',
-    color: '#8a8a8a',
+    color: '#c2c2c2',
+    ink: '#1d1d1f',
     meaning: 'start-up cost until ready',
   },
   {
     state: 'running',
     label: 'running',
-    color: '#009e73',
+    color: '#00805c',
+    ink: '#ffffff',
     meaning: 'executing its own work on a CPU',
   },
   {
     state: 'waiting',
     label: 'waiting',
-    color: '#56b4e9',
+    color: '#8ecdf2',
+    ink: '#1d1d1f',
     meaning: 'sleep, I/O or await: needs no CPU',
   },
   {
     state: 'blocked',
     label: 'blocked',
-    color: '#e69f00',
+    color: '#b07a00',
+    ink: '#1d1d1f',
     meaning: 'ready, but held back by a lock, a join or a busy cook',
   },
   {
     state: 'gil-wait',
     label: 'GIL wait',
-    color: '#cc79a7',
+    color: '#e8a6cc',
+    ink: '#1d1d1f',
     meaning: 'a Python thread waiting for the GIL',
   },
   {
     state: 'blocking',
     label: 'blocking',
-    color: '#d55e00',
+    color: '#a8420a',
+    ink: '#ffffff',
     meaning: 'holding the event loop without yielding',
   },
   {
     state: 'slice',
     label: 'in a slice',
     color: '#5a6b8c',
+    ink: '#ffffff',
     meaning: 'an imported slice: the file does not say if it ran or waited',
   },
 ];
