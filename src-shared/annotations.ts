@@ -1,6 +1,7 @@
 import { LOOP_BUSY, type RunSummary } from '../src-main/protocol/events';
 import type { LaneId } from '../src-main/protocol/ids';
 import { coreShare } from './core-share';
+import { ms } from './predict';
 import type { RunModel } from './run-model';
 import { evidenceFor } from './summary';
 import { timelineOf, type Span, type Timeline } from './timeline';
@@ -29,8 +30,6 @@ const IMBALANCE_US = 50_000;
 const MIN_WORK_US = 20_000;
 /** A worker has done its work once it has done this share of its running. */
 const WORK_DONE = 0.95;
-
-const ms = (us: number): string => (us >= 1e6 ? `${(us / 1e6).toFixed(2)} s` : `${Math.round(us / 1000)} ms`);
 
 function longest(spans: Iterable<Span>, keep: (s: Span) => boolean): Span | null {
   let best: Span | null = null;
