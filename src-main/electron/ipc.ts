@@ -1,8 +1,8 @@
 import { dialog, ipcMain, type BrowserWindow, type IpcMainInvokeEvent } from 'electron';
 import type { Engine } from '../engine/engine';
-import { open, type FileHandle } from 'node:fs/promises';
+import { open, writeFile, type FileHandle } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { IPC, validateCommand, type OpenedTrace, type Reply } from '../protocol/commands';
+import { IPC, SAVE_KINDS, validateCommand, validateSaveFile, type OpenedTrace, type Reply } from '../protocol/commands';
 import { integer } from '../protocol/validate';
 import { trustedSender as trusted } from './policy';
 
@@ -80,6 +80,19 @@ export function setupIpc(engine: Engine, window: BrowserWindow): () => void {
     await handle.close();
     return null;
   });
+  // Pictures and traces the page made, written where the user says in the system's save dialog.
+  ipcMain.handle(IPC.saveFile, async (event, payload: unknown): Promise<string | null> => {
+    if (!trustedSender(event, window)) return null;
+    const { name, data, kind } = validateSaveFile(payload);
+    const picked = await dialog.showSaveDialog(window, {
+      title: `Save ${SAVE_KINDS[kind].toLowerCase()}`,
+      defaultPath: name,
+      filters: [{ name: SAVE_KINDS[kind], extensions: [kind] }],
+    });
+    if (picked.canceled || !picked.filePath) return null;
+    await writeFile(picked.filePath, data);
+    return picked.filePath;
+  });
   const unsubscribe = engine.onBatch((batch) => {
     if (!window.isDestroyed()) window.webContents.send(IPC.batch, batch);
   });
@@ -89,6 +102,7 @@ export function setupIpc(engine: Engine, window: BrowserWindow): () => void {
     ipcMain.removeHandler(IPC.pickScript);
     ipcMain.removeHandler(IPC.openTrace);
     ipcMain.removeHandler(IPC.readTrace);
+    ipcMain.removeHandler(IPC.saveFile);
     for (const handle of traces.values()) void handle.close();
     traces.clear();
   };

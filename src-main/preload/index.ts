@@ -19,6 +19,7 @@ const api = buildKitchenApi({
   },
   openTrace: () => ipcRenderer.invoke(IPC.openTrace) as Promise<OpenedTrace | null>,
   readTrace: (id) => ipcRenderer.invoke(IPC.readTrace, id) as Promise<Uint8Array | null>,
+  saveFile: (request) => ipcRenderer.invoke(IPC.saveFile, request) as Promise<string | null>,
   onMenu(listener) {
     const handler = (_event: IpcRendererEvent, action: MenuAction) => listener(action);
     ipcRenderer.on(IPC.menu, handler);

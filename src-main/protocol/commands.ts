@@ -1,7 +1,18 @@
 import type { RunId, ScenarioId } from './ids';
 import type { EventBatch, RunSnapshot } from './events';
 import type { ScenarioInfo } from './scenarios';
-import { ValidationError, exactRecord, field, finite, integer, nullable, oneOf, record, text } from './validate';
+import {
+  ValidationError,
+  describe,
+  exactRecord,
+  field,
+  finite,
+  integer,
+  nullable,
+  oneOf,
+  record,
+  text,
+} from './validate';
 
 /** What the UI may ask of the engine, over IPC or the browser-mode socket. */
 export type Command =
@@ -244,7 +255,40 @@ export const IPC = {
   openTrace: 'kitchen:open-trace',
   readTrace: 'kitchen:read-trace',
   menu: 'kitchen:menu',
+  saveFile: 'kitchen:save-file',
 } as const;
+
+/** What the page may save through the desktop app's save dialog: a picture or a trace it made. */
+export interface SaveFileRequest {
+  /** The name offered in the dialog (a plain file name, no folder). */
+  readonly name: string;
+  readonly data: Uint8Array;
+}
+
+/** The kinds of file the page saves, by extension, as the save dialog names them. */
+export const SAVE_KINDS = {
+  png: 'PNG image',
+  svg: 'SVG drawing',
+  json: 'Chrome trace',
+} as const;
+
+/** The most the page may hand the save dialog: a whole-view PNG at 2× is a few MB, a big trace more. */
+export const MAX_SAVE_BYTES = 512 * 1024 * 1024;
+const SAVE_NAME = /^[\w][\w .()+-]{0,150}\.(png|svg|json)$/;
+
+/** Checks a save request from the page: a plain name with a known extension, and bytes (not too many). */
+export function validateSaveFile(payload: unknown): SaveFileRequest & { kind: keyof typeof SAVE_KINDS } {
+  const r = exactRecord(payload, 'save request', ['name', 'data']);
+  const name = text(r.name, 'save request name', 160);
+  const kind = SAVE_NAME.exec(name)?.[1] as keyof typeof SAVE_KINDS | undefined;
+  if (!kind || name.includes('..'))
+    throw new ValidationError('save request name', 'not a plain .png, .svg or .json name');
+  if (!(r.data instanceof Uint8Array))
+    throw new ValidationError('save request data', `not bytes but ${describe(r.data)}`);
+  if (r.data.byteLength > MAX_SAVE_BYTES)
+    throw new ValidationError('save request data', `over ${MAX_SAVE_BYTES} bytes`);
+  return { name, data: r.data, kind };
+}
 
 /** What the desktop app's menu asks the page to do. */
 export type MenuAction = 'open-trace';
@@ -279,7 +323,7 @@ type CommandName = keyof typeof COMMANDS;
 type Made<K extends CommandName> = ReturnType<(typeof COMMANDS)[K]>;
 
 /** The functions the desktop app's preload adds to the table: things only it can do, or do this way. */
-export const PRELOAD_EXTRAS = ['pickScript', 'onBatch', 'openTrace', 'readTrace', 'onMenu'] as const;
+export const PRELOAD_EXTRAS = ['pickScript', 'onBatch', 'openTrace', 'readTrace', 'onMenu', 'saveFile'] as const;
 
 /**
  * The named functions the preload exposes as `window.kitchen` (and nothing else): one for each
@@ -300,6 +344,8 @@ export type KitchenApi = {
   readTrace(id: number): Promise<Uint8Array | null>;
   /** Calls `listener` when the app's menu asks for something (File ▸ Open Trace…). */
   onMenu(listener: (action: MenuAction) => void): () => void;
+  /** Saves bytes the page made through the system's save dialog; the path saved to, or null if cancelled. */
+  saveFile(request: SaveFileRequest): Promise<string | null>;
 };
 
 /** How the preload reaches the main process: what the API is built on. */
@@ -310,6 +356,7 @@ export interface ApiTransport {
   openTrace(): Promise<OpenedTrace | null>;
   readTrace(id: number): Promise<Uint8Array | null>;
   onMenu(listener: (action: MenuAction) => void): () => void;
+  saveFile(request: SaveFileRequest): Promise<string | null>;
 }
 
 /** `window.kitchen`, built from the table over a transport (the preload's ipcRenderer). */
@@ -324,6 +371,7 @@ export function buildKitchenApi(transport: ApiTransport): KitchenApi {
   api.openTrace = () => transport.openTrace();
   api.readTrace = (id: number) => transport.readTrace(id);
   api.onMenu = (listener: (action: MenuAction) => void) => transport.onMenu(listener);
+  api.saveFile = (request: SaveFileRequest) => transport.saveFile(request);
   // Each function answers with its own command's result type: the table says which.
   return api as KitchenApi;
 }

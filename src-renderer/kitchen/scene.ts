@@ -1,6 +1,6 @@
 import type { SpanState } from '@protocol/events';
 import { coreShare } from '../gantt/draw';
-import type { RunModel } from '@shared/run-model';
+import type { LaneView, RunModel } from '@shared/run-model';
 import { FLAG_MAY_WAIT_FOR_GIL } from '@shared/span-store';
 import { STATE_STYLES } from '../lib/states';
 
@@ -15,6 +15,31 @@ export interface Station {
   readonly outcome: 'done' | 'error' | 'stopped' | null;
   /** Running, but taking turns with other cooks for a core (see Cook.sharing). */
   readonly sharing: boolean;
+  /** A task of an event loop: a pot on its cook's stove, not a station of its own cook. */
+  readonly pot: boolean;
+  /** The kitchen (process) it is in: an index into Scene.rooms. */
+  readonly room: number;
+}
+
+/**
+ * A kitchen: one process. Its threads are cooks sharing its one counter (its memory); a Python
+ * process with a GIL has one knife, held by the cook running Python, which is passed at each
+ * handover. Separate processes are separate kitchens, each with its own counter and knife.
+ */
+export interface Room {
+  readonly pid: number | null;
+  /** Its stations: indices into Scene.stations, contiguous. */
+  readonly from: number;
+  readonly to: number;
+  /** Cooks in it: its threads and processes that are not an event loop's tasks (over the whole run). */
+  readonly cooks: number;
+  /** One knife for all its cooks (a Python process with the GIL); false: each cook has a knife. */
+  readonly oneKnife: boolean;
+  /**
+   * The cook holding the one knife (running Python at this instant), by Cook.key; null while it lies on
+   * the counter: nobody is running, or several cooks are busy and which of them holds it is not known.
+   */
+  readonly knifeWith: string | null;
 }
 
 /** A cook: one OS thread (an event loop's tasks share one cook). */
@@ -36,6 +61,7 @@ export interface Cook {
 /** Everything the kitchen draws at one instant, derived from the same events as the chart. */
 export interface Scene {
   readonly stations: readonly Station[];
+  readonly rooms: readonly Room[];
   readonly cooks: readonly Cook[];
   /** More cooks busy at this instant than the machine has cores: how many, and the cores. */
   readonly turns: { readonly busy: number; readonly cores: number } | null;
@@ -88,7 +114,25 @@ export function sceneAt(model: RunModel, tUs: number): Scene {
   >();
   /** Per process: its busy threads that may be waiting for the GIL (not sampled). */
   const mayWaitForGil = new Map<number, number>();
+  /**
+   * Cooks with a lane running Python code at this instant (a task's "blocking" may be a sleep that let
+   * the GIL go: the knife goes only to a cook some lane of which is running).
+   */
+  const running = new Set<string>();
+  // Stations by kitchen: a process's lanes together, kitchens in the order they opened.
+  const byRoom = new Map<string, LaneView[]>();
   for (const lane of model.inSpawnOrder()) {
+    const key = lane.info.pid === null ? `lane:${lane.info.laneId}` : `pid:${lane.info.pid}`;
+    const list = byRoom.get(key);
+    if (list) list.push(lane);
+    else byRoom.set(key, [lane]);
+  }
+  const roomRanges: { pid: number | null; from: number; to: number }[] = [];
+  for (const lanes of byRoom.values()) {
+    roomRanges.push({ pid: lanes[0].info.pid, from: stations.length, to: stations.length + lanes.length });
+    for (const lane of lanes) addStation(lane, roomRanges.length - 1);
+  }
+  function addStation(lane: LaneView, room: number): void {
     const laneIndex = lane.info.laneId;
     const state = model.stateAt(laneIndex, tUs);
     const span = state === 'ended' || state === 'absent' || state === 'idle' ? -1 : model.spanAt(laneIndex, tUs);
@@ -105,9 +149,11 @@ export function sceneAt(model: RunModel, tUs: number): Scene {
     // Known once the span has ended: nearly all of it on a CPU, so it never waited for a core.
     const { start, end, cpu } = model.spans;
     const ranAlone = busy && span >= 0 && coreShare(start[span], end[span], cpu[span]) === 'alone';
-    stations.push({ laneIndex, name: lane.info.name, state, detail, outcome, busy, pid: gilPid, ranAlone });
+    const pot = lane.info.kind === 'task';
+    if (state === 'running') running.add(key);
+    stations.push({ laneIndex, name: lane.info.name, state, detail, outcome, busy, pid: gilPid, ranAlone, pot, room });
 
-    if (state === 'ended' || state === 'absent') continue;
+    if (state === 'ended' || state === 'absent') return;
     const known = cooks.get(key);
     if (!known || (busy && !known.busy)) {
       cooks.set(key, {
@@ -131,12 +177,29 @@ export function sceneAt(model: RunModel, tUs: number): Scene {
   const sharesGil = (pid: number | null) => pid !== null && (mayWaitForGil.get(pid) ?? 0) > 1;
   const sharing = (c: { busy: boolean; pid: number | null; ranAlone: boolean }) =>
     c.busy && !c.ranAlone && (turns !== null || sharesGil(c.pid));
+  const cookList = [...cooks].map(([key, c]) => ({ key, at: c.at, pose: c.pose, sharing: sharing(c) }));
+  const oneKnife = model.runtime === 'python' && model.gil === true;
+  const rooms: Room[] = roomRanges.map(({ pid, from, to }) => {
+    const here = cookList.filter((c) => c.at >= from && c.at < to);
+    const busy = here.filter((c) => running.has(c.key));
+    const holders = busy.filter((c) => !c.sharing);
+    return {
+      pid,
+      from,
+      to,
+      cooks: stations.slice(from, to).filter((st) => !st.pot).length,
+      oneKnife,
+      // One cook running Python holds the knife; several busy at once (not sampled): not known who.
+      knifeWith: oneKnife && holders.length === 1 && busy.length === 1 ? holders[0].key : null,
+    };
+  });
   return {
     stations: stations.map(({ busy, pid, ranAlone, ...station }) => ({
       ...station,
       sharing: sharing({ busy, pid, ranAlone }),
     })),
-    cooks: [...cooks].map(([key, c]) => ({ key, at: c.at, pose: c.pose, sharing: sharing(c) })),
+    rooms,
+    cooks: cookList,
     turns,
     gil: [...mayWaitForGil.keys()].some(sharesGil),
   };
@@ -152,5 +215,7 @@ export function stationCaption(station: Station): { label: string; detail: strin
   const label = station.sharing
     ? 'taking turns'
     : (STATE_STYLES.find((s) => s.state === station.state)?.label ?? station.state);
-  return { label, detail: station.detail };
+  // Only the cook holding the knife (the GIL) chops: the others wait for it.
+  const detail = station.detail ?? (station.state === 'gil-wait' ? 'waiting for the knife' : null);
+  return { label, detail };
 }

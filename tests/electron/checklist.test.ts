@@ -24,6 +24,7 @@ const fake = vi.hoisted(() => {
     appListeners: new Map<string, Listener>(),
     ipcHandlers: new Map<string, Listener>(),
     opened: [] as string[],
+    saveDialogs: [] as string[],
   };
   const electron = {
     app: { on: (name: string, listener: Listener) => state.appListeners.set(name, listener) },
@@ -47,7 +48,13 @@ const fake = vi.hoisted(() => {
       handle: (channel: string, handler: Listener) => state.ipcHandlers.set(channel, handler),
       removeHandler: (channel: string) => state.ipcHandlers.delete(channel),
     },
-    dialog: { showOpenDialog: () => Promise.resolve({ canceled: true, filePaths: [] }) },
+    dialog: {
+      showOpenDialog: () => Promise.resolve({ canceled: true, filePaths: [] }),
+      showSaveDialog: (_window: unknown, options: { defaultPath: string }) => {
+        state.saveDialogs.push(options.defaultPath);
+        return Promise.resolve({ canceled: true });
+      },
+    },
   };
   return { state, electron };
 });
@@ -241,6 +248,18 @@ describe("Electron's security checklist", () => {
     await expect(readTrace?.({ sender: webContents, senderFrame: mainFrame }, '../etc/passwd')).rejects.toThrow(
       'trace id',
     );
+    // Save image and Save trace: a stranger saves nothing; a name with a folder in it, an unknown
+    // extension or something that is not bytes is refused before any dialog opens.
+    const saveFile = fake.state.ipcHandlers.get(IPC.saveFile);
+    const png = new Uint8Array([137, 80, 78, 71]);
+    expect(await saveFile?.(stranger, { name: 'view.png', data: png })).toBeNull();
+    const mine = { sender: webContents, senderFrame: mainFrame };
+    await expect(saveFile?.(mine, { name: '../view.png', data: png })).rejects.toThrow('save request name');
+    await expect(saveFile?.(mine, { name: 'view.exe', data: png })).rejects.toThrow('save request name');
+    await expect(saveFile?.(mine, { name: 'view.png', data: 'AAAA' })).rejects.toThrow('save request data');
+    expect(fake.state.saveDialogs).toEqual([]);
+    expect(await saveFile?.(mine, { name: 'chef pair (1).svg', data: png })).toBeNull();
+    expect(fake.state.saveDialogs).toEqual(['chef pair (1).svg']);
     expect(handled).toEqual([]);
     const own = { sender: webContents, senderFrame: mainFrame };
     expect(await command?.(own, { type: 'hello' })).toEqual({ ok: true, result: 'answered' });
@@ -347,6 +366,7 @@ describe('the one table of commands', () => {
       openTrace: () => Promise.resolve(null),
       readTrace: () => Promise.resolve(null),
       onMenu: () => () => {},
+      saveFile: () => Promise.resolve(null),
     });
     expect(Object.keys(api).sort()).toEqual(KITCHEN_API_NAMES);
     expect(KITCHEN_API_NAMES).toEqual([...Object.keys(COMMANDS), ...PRELOAD_EXTRAS].sort());
