@@ -1,4 +1,4 @@
-import type { Ctx } from './draw';
+import { LIGHT_PAINT, type Ctx, type Paint } from './draw';
 
 /** An annotation placed on the canvas: where it points, and its label's box. */
 export interface PlacedLabel {
@@ -52,12 +52,12 @@ export function placeLabels(
 }
 
 /** Draws placed labels: a dark pointer through the bar at the instant, and the label in a white box. */
-export function drawLabels(ctx: Ctx, labels: readonly PlacedLabel[], font: string): void {
+export function drawLabels(ctx: Ctx, labels: readonly PlacedLabel[], font: string, paint: Paint = LIGHT_PAINT): void {
   ctx.save();
   ctx.font = font;
   ctx.textBaseline = 'middle';
   for (const l of labels) {
-    ctx.fillStyle = '#1d1d1f';
+    ctx.fillStyle = paint.ink;
     ctx.fillRect(Math.round(l.pointPx) - 1, l.barTopPx - 3, 3, l.barHeightPx + 6);
     ctx.beginPath();
     ctx.moveTo(l.pointPx - 6, l.barTopPx - 4);
@@ -65,21 +65,21 @@ export function drawLabels(ctx: Ctx, labels: readonly PlacedLabel[], font: strin
     ctx.lineTo(l.pointPx, l.barTopPx + 3);
     ctx.closePath();
     ctx.fill();
-    ctx.fillStyle = 'rgba(255, 255, 255, 0.95)';
+    ctx.fillStyle = paint.paper;
     ctx.fillRect(l.boxX, l.boxY, l.boxW, l.boxH);
-    ctx.strokeStyle = '#1d1d1f';
+    ctx.strokeStyle = paint.ink;
     ctx.lineWidth = 1.5;
     ctx.strokeRect(l.boxX + 0.75, l.boxY + 0.75, l.boxW - 1.5, l.boxH - 1.5);
-    ctx.fillStyle = '#1d1d1f';
+    ctx.fillStyle = paint.ink;
     ctx.fillText(l.text, l.boxX + PAD, l.boxY + l.boxH / 2);
   }
   ctx.restore();
 }
 
 /** The instant the kitchen shows, as a vertical line over every row. */
-export function drawCursor(ctx: Ctx, px: number, heightPx: number): void {
+export function drawCursor(ctx: Ctx, px: number, heightPx: number, paint: Paint = LIGHT_PAINT): void {
   ctx.save();
-  ctx.fillStyle = '#1d1d1f';
+  ctx.fillStyle = paint.ink;
   ctx.fillRect(Math.round(px) - 1, 0, 2, heightPx);
   ctx.beginPath();
   ctx.moveTo(px - 6, 0);

@@ -59,7 +59,35 @@ export interface SpanStyle {
   /** State indices that execute on a CPU (running, blocking). */
   readonly executing: ReadonlySet<number>;
   readonly shared: string | CanvasPattern;
+  /**
+   * A pattern over each state's colour (null: plain), so the states that sit side by side in lessons
+   * differ without colour too (lib/states.ts says which); by state index.
+   */
+  readonly marks?: readonly (string | CanvasPattern | null)[];
+  /** States drawn with an outline (starting: light and outlined, running: dark and plain). */
+  readonly outlined?: ReadonlySet<number>;
+  readonly paint?: Paint;
 }
+
+/** The chart's colours that are not a state's: they follow the theme. */
+export interface Paint {
+  /** Text, markers, the live edge. */
+  readonly ink: string;
+  /** Behind printed lines' text. */
+  readonly paper: string;
+  readonly grid: string;
+  readonly band: string;
+}
+
+export const LIGHT_PAINT: Paint = {
+  ink: '#1d1d1f',
+  paper: 'rgba(255,255,255,0.85)',
+  grid: 'rgba(29, 29, 31, 0.08)',
+  band: 'rgba(29, 29, 31, 0.05)',
+};
+
+/** Marks narrower than this are left plain: a pattern needs room to be seen. */
+const MARK_MIN_PX = 4;
 
 /**
  * Draws one lane's row through the level-of-detail reducer: spans a pixel or wider as bars (a running
@@ -118,6 +146,17 @@ export function drawLane(
           ctx.fillStyle = style.shared;
           ctx.fillRect(x0, y, x1 - x0, h);
         }
+        if (x1 - x0 < MARK_MIN_PX) return;
+        const mark = style.marks?.[state];
+        if (mark) {
+          ctx.fillStyle = mark;
+          ctx.fillRect(x0, y, x1 - x0, h);
+        }
+        if (style.outlined?.has(state)) {
+          ctx.strokeStyle = (style.paint ?? LIGHT_PAINT).ink;
+          ctx.lineWidth = 1.5;
+          ctx.strokeRect(x0 + 0.75, y + 0.75, x1 - x0 - 1.5, h - 1.5);
+        }
       },
       column(cx, mix) {
         // Heights in whole pixels, each state present at least one; identical neighbours merge.
@@ -140,6 +179,9 @@ export function drawLane(
   return visited;
 }
 
+/** The colour of stderr lines (the legend's too). */
+export const STDERR = '#b00020';
+
 /** Instants of a lane drawn at most: a lane printing thousands of lines gets markers for those in view only. */
 const MAX_INSTANT_LABELS = 400;
 
@@ -155,6 +197,7 @@ export function drawInstants(
   x: TimeScale,
   bar: BarMetrics,
   font: string,
+  paint: Paint = LIGHT_PAINT,
 ): void {
   const lane = model.lanes[laneIndex];
   if (!lane || lane.instants.length === 0) return;
@@ -178,7 +221,7 @@ export function drawInstants(
     drawn++;
     const at = x(instant.tsUs);
     const y = topPx + bar.padPx;
-    ctx.fillStyle = instant.stream === 'stderr' ? '#b00020' : '#1d1d1f';
+    ctx.fillStyle = instant.stream === 'stderr' ? STDERR : paint.ink;
     ctx.beginPath();
     ctx.moveTo(at - 5, y - 1);
     ctx.lineTo(at + 5, y - 1);
@@ -192,30 +235,30 @@ export function drawInstants(
     const width = ctx.measureText(text).width;
     if (width + 8 > room) continue;
     const ty = topPx + bar.rowPx / 2;
-    ctx.fillStyle = 'rgba(255,255,255,0.85)';
+    ctx.fillStyle = paint.paper;
     ctx.fillRect(at + 6, ty - 9, width + 8, 18);
-    ctx.fillStyle = instant.stream === 'stderr' ? '#b00020' : '#1d1d1f';
+    ctx.fillStyle = instant.stream === 'stderr' ? STDERR : paint.ink;
     ctx.fillText(text, at + 10, ty);
   }
 }
 
 /** The live edge: a dashed line at "now". */
-export function drawNow(ctx: Ctx, x: TimeScale, nowUs: number, heightPx: number): void {
+export function drawNow(ctx: Ctx, x: TimeScale, nowUs: number, heightPx: number, paint: Paint = LIGHT_PAINT): void {
   const at = x(nowUs);
   if (at < 0 || at > windowOf(x).widthPx) return;
-  ctx.fillStyle = '#1d1d1f';
+  ctx.fillStyle = paint.ink;
   for (let y = 0; y < heightPx; y += 8) ctx.fillRect(Math.round(at) - 1, y, 2, 4);
 }
 
 /** Faint vertical lines at the axis ticks. */
-export function drawGrid(ctx: Ctx, xs: readonly number[], heightPx: number): void {
-  ctx.fillStyle = 'rgba(29, 29, 31, 0.08)';
+export function drawGrid(ctx: Ctx, xs: readonly number[], heightPx: number, paint: Paint = LIGHT_PAINT): void {
+  ctx.fillStyle = paint.grid;
   for (const x of xs) ctx.fillRect(Math.round(x), 0, 1, heightPx);
 }
 
 /** A light band behind a group's header row. */
-export function drawBand(ctx: Ctx, topPx: number, heightPx: number, widthPx: number): void {
-  ctx.fillStyle = 'rgba(29, 29, 31, 0.05)';
+export function drawBand(ctx: Ctx, topPx: number, heightPx: number, widthPx: number, paint: Paint = LIGHT_PAINT): void {
+  ctx.fillStyle = paint.band;
   ctx.fillRect(0, topPx, widthPx, heightPx);
 }
 
@@ -262,6 +305,50 @@ export function drawCores(
       }
     }
   }
+}
+
+/** A repeating tile drawn by `paint`, as a fill (or `fallback` where there is no 2D canvas). */
+function tilePattern(
+  ctx: CanvasRenderingContext2D,
+  size: number,
+  paint: (t: CanvasRenderingContext2D) => void,
+  fallback: string,
+): CanvasPattern | string {
+  const tile = document.createElement('canvas');
+  tile.width = size;
+  tile.height = size;
+  const t = tile.getContext('2d');
+  if (!t) return fallback;
+  paint(t);
+  return ctx.createPattern(tile, 'repeat') ?? fallback;
+}
+
+/** Dark dots: waiting for the GIL (beside running, which is plain). */
+export function dotsPattern(ctx: CanvasRenderingContext2D): CanvasPattern | string {
+  return tilePattern(
+    ctx,
+    6,
+    (t) => {
+      t.fillStyle = 'rgba(29, 29, 31, 0.55)';
+      t.beginPath();
+      t.arc(3, 3, 1.3, 0, Math.PI * 2);
+      t.fill();
+    },
+    'rgba(29, 29, 31, 0.15)',
+  );
+}
+
+/** Light horizontal stripes: blocked (beside waiting, which is plain). */
+export function stripesPattern(ctx: CanvasRenderingContext2D): CanvasPattern | string {
+  return tilePattern(
+    ctx,
+    6,
+    (t) => {
+      t.fillStyle = 'rgba(255, 255, 255, 0.55)';
+      t.fillRect(0, 0, 6, 2);
+    },
+    'rgba(255, 255, 255, 0.2)',
+  );
 }
 
 /** White diagonal stripes over a bar: "running, but on a CPU only part of the time" (a shared core). */

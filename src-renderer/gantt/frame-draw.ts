@@ -7,6 +7,7 @@ import {
   drawInstants,
   drawLane,
   drawNow,
+  LIGHT_PAINT,
   type BarMetrics,
   type Ctx,
   type SpanStyle,
@@ -42,10 +43,12 @@ export interface ChartFrame {
  */
 export function drawChartFrame(ctx: Ctx, f: ChartFrame): number {
   const { x, bar, style, widthPx: width, heightPx: height } = f;
+  const paint = style.paint ?? LIGHT_PAINT;
   drawGrid(
     ctx,
     x.ticks(tickCount(x.domain(), width)).map((t) => x(t)),
     height,
+    paint,
   );
   let visited = 0;
   const coreRows: { core: number; topPx: number }[][] = f.models.map(() => []);
@@ -56,14 +59,14 @@ export function drawChartFrame(ctx: Ctx, f: ChartFrame): number {
     switch (row.kind) {
       case 'run':
       case 'cores':
-        drawBand(ctx, y, row.heightPx, width);
+        drawBand(ctx, y, row.heightPx, width, paint);
         break;
       case 'lane':
         visited += drawLane(ctx, model, row.laneIndex, y, x, bar, now, style, f.summaryOf(model, row.laneIndex));
-        drawInstants(ctx, model, row.laneIndex, y, x, bar, f.font);
+        drawInstants(ctx, model, row.laneIndex, y, x, bar, f.font, paint);
         break;
       case 'process':
-        drawBand(ctx, y, row.heightPx, width);
+        drawBand(ctx, y, row.heightPx, width, paint);
         if (row.collapsed) {
           const [t0Us, t1Us] = x.domain();
           const mix = laneMix(model, row.lanes, (l) => f.summaryOf(model, l), { t0Us, t1Us, widthPx: width }, now);
@@ -82,6 +85,6 @@ export function drawChartFrame(ctx: Ctx, f: ChartFrame): number {
   coreRows.forEach((rows, group) => {
     if (rows.length > 0) drawCores(ctx, f.models[group], rows, x, bar, f.laneColor, f.font, style.shared);
   });
-  for (const model of f.models) if (model.running) drawNow(ctx, x, model.nowUs(f.nowMs), height);
+  for (const model of f.models) if (model.running) drawNow(ctx, x, model.nowUs(f.nowMs), height, paint);
   return visited;
 }

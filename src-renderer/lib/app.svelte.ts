@@ -450,25 +450,52 @@ export class AppState {
     else void this.run();
   }
 
-  /** Saves the current run as a Chrome trace file (a download). */
+  /** What was just saved, and where (said once, then dismissed). */
+  notice = $state<string | null>(null);
+
+  /**
+   * Hands a file the page made to the user: the desktop app's save dialog, else a download. Says where
+   * it went; a cancelled dialog says nothing.
+   */
+  async saveFile(name: string, blob: Blob): Promise<string | null> {
+    if (this.bridge.saveFile) {
+      const saved = await this.bridge.saveFile(name, new Uint8Array(await blob.arrayBuffer()));
+      if (saved) this.notice = `Saved ${saved}`;
+      return saved;
+    }
+    const url = URL.createObjectURL(blob);
+    const link = document.createElement('a');
+    link.href = url;
+    link.download = name;
+    link.click();
+    setTimeout(() => URL.revokeObjectURL(url), 1000);
+    this.notice = `Downloaded ${name}`;
+    return name;
+  }
+
+  /**
+   * Saves the runs on screen as Chrome trace files (the save dialog, or a download): the current run,
+   * or both runs of "Run both cooks", one file each.
+   */
   async saveTrace(): Promise<void> {
     // An opened file is written here, by the same exporter the engine uses: it never went through the engine.
-    const model = this.mode === 'file' ? this.opened : this.current;
-    if (!model) return;
+    const shown = this.shown.filter((m) => m.end && !m.running);
+    const models = this.mode === 'file' ? [this.opened] : shown.length > 1 ? shown : [this.current];
     try {
-      const trace =
-        model.source !== null
-          ? {
-              fileName: `${model.source.file.replace(/(\.json)?(\.gz)?$/i, '')}.trace.json`,
-              json: JSON.stringify(toChromeTrace(model, model.end?.summary ?? null, 0, model.title)),
-            }
-          : await this.bridge.exportTrace(model.runId);
-      const url = URL.createObjectURL(new Blob([trace.json], { type: 'application/json' }));
-      const link = document.createElement('a');
-      link.href = url;
-      link.download = trace.fileName;
-      link.click();
-      setTimeout(() => URL.revokeObjectURL(url), 1000);
+      const saved: string[] = [];
+      for (const model of models) {
+        if (!model) continue;
+        const trace =
+          model.source !== null
+            ? {
+                fileName: `${model.source.file.replace(/(\.json)?(\.gz)?$/i, '')}.trace.json`,
+                json: JSON.stringify(toChromeTrace(model, model.end?.summary ?? null, 0, model.title)),
+              }
+            : await this.bridge.exportTrace(model.runId);
+        const where = await this.saveFile(trace.fileName, new Blob([trace.json], { type: 'application/json' }));
+        if (where) saved.push(where);
+      }
+      if (saved.length > 1) this.notice = `Saved both runs: ${saved.join(' and ')}`;
     } catch (err) {
       this.error = `Could not save the trace: ${(err as Error).message}`;
     }

@@ -52,6 +52,11 @@ export interface Bridge {
    */
   readonly pickTrace:
     (() => Promise<{ stream: ReadableStream<Uint8Array>; name: string; bytes: number } | null>) | null;
+  /**
+   * Saves bytes through the system's save dialog (Electron): the path saved to, or null if cancelled.
+   * Null where the page downloads them instead (browser mode).
+   */
+  readonly saveFile: ((name: string, data: Uint8Array) => Promise<string | null>) | null;
   /** Listens to the app's menu (File ▸ Open Trace…); a no-op where there is no menu. */
   onMenu(listener: (action: MenuAction) => void): () => void;
   onBatch(listener: (batch: EventBatch) => void): () => void;
@@ -88,6 +93,7 @@ function electronBridge(api: KitchenApi): Bridge {
       });
       return { stream, name: opened.name, bytes: opened.bytes };
     },
+    saveFile: (name, data) => api.saveFile({ name, data }),
     onMenu: (listener) => api.onMenu(listener),
     onBatch: (listener) => api.onBatch(listener),
     onLink(listener) {
@@ -199,6 +205,7 @@ function browserBridge(): Bridge {
     // A page cannot learn a file's path on this machine: the path is typed instead.
     pickScript: null,
     pickTrace: null,
+    saveFile: null,
     onMenu: () => () => undefined,
     openedTrace: async () => {
       const response = await fetch('/opened-trace', { headers: { 'x-kitchen-token': token ?? '' }, cache: 'no-store' });

@@ -48,3 +48,6 @@ export function tickCount(domain: readonly number[], widthPx: number): number {
   const label = tickLabel(domain[1], domain[1] - domain[0]);
   return Math.max(2, Math.floor(widthPx / Math.max(120, label.length * 9 + 60)));
 }
+
+/** A run's title cut to who it is, for side-by-side runs: "One cook, two dishes (concurrency)" → "One cook". */
+export const shortTitle = (title: string): string => /^[^,(]+/.exec(title)?.[0].trim() ?? title;

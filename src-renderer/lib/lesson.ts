@@ -1,4 +1,5 @@
-import type { ScenarioInfo } from '@protocol/scenarios';
+import { NOTEBOOK_SECTIONS, type ScenarioInfo } from '@protocol/scenarios';
+import { MATRIX } from './app.svelte';
 import { withSpeedups, type MatrixCell } from '@shared/matrix';
 import type { RunModel } from '@shared/run-model';
 
@@ -15,4 +16,28 @@ export function measuredMatrix(
         : [];
     }),
   );
+}
+
+/** A lesson in the list: a scenario, or the model matrix (one entry for its eight cells). */
+export interface LessonEntry {
+  readonly id: string;
+  readonly title: string;
+  readonly runtime: 'node' | 'python';
+}
+
+/** The notebook's sections, each with its lessons; section 5's matrix cells are one entry, the matrix. */
+export function lessonSections(
+  scenarios: readonly ScenarioInfo[],
+): { n: number; title: string; lessons: LessonEntry[] }[] {
+  return NOTEBOOK_SECTIONS.map((title, i) => {
+    const n = i + 1;
+    const lessons: LessonEntry[] = scenarios.filter((s) => s.section === n && !s.matrix);
+    if (scenarios.some((s) => s.section === n && s.matrix))
+      lessons.push({
+        id: MATRIX,
+        title: 'Model matrix: I/O-bound and CPU-bound work on four models',
+        runtime: 'python',
+      });
+    return { n, title, lessons };
+  }).filter((s) => s.lessons.length > 0);
 }

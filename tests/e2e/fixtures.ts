@@ -37,8 +37,18 @@ export async function startServer(kitchenArgs: readonly string[] | null = null):
   return { url, token: url.split('#token=')[1], origin: new URL(url).origin, process: child };
 }
 
-/** Tests get a running server of their own (one per worker). */
+/**
+ * Tests get a running server of their own (one per worker). The page says its script errors on the
+ * test's output as they happen, so a test that then times out waiting for the UI says why.
+ */
 export const test = base.extend<object, { kitchen: KitchenServer }>({
+  page: async ({ page }, use, testInfo) => {
+    page.on('pageerror', (err) => console.error(`[${testInfo.title}] page error: ${err.stack ?? err.message}`));
+    page.on('console', (msg) => {
+      if (msg.type() === 'error') console.error(`[${testInfo.title}] console error: ${msg.text()}`);
+    });
+    await use(page);
+  },
   kitchen: [
     // eslint-disable-next-line no-empty-pattern -- Playwright fixtures take their dependencies as a pattern.
     async ({}, use) => {
@@ -60,8 +70,19 @@ export async function openAllSections(page: Page): Promise<void> {
   while ((await closed.count()) > 0) await closed.first().click();
 }
 
-/** Picks a lesson by its radio's name, opening its section first. */
+/**
+ * Picks a lesson by its title: its radio in the side panel (opening its section first), or, where the
+ * list is folded into the top bar's switcher (presenter mode, narrow windows), its option there.
+ */
 export async function chooseLesson(page: Page, name: RegExp): Promise<void> {
+  const switcher = page.getByRole('combobox', { name: 'Lesson' });
+  if (await switcher.isVisible()) {
+    const labels = await switcher.locator('option').allTextContents();
+    const label = labels.map((l) => l.trim()).find((l) => name.test(l));
+    if (!label) throw new Error(`no lesson matches ${name} in the switcher: ${labels.join(' | ')}`);
+    await switcher.selectOption({ label });
+    return;
+  }
   await openAllSections(page);
   await page.getByRole('radio', { name }).check();
 }
