@@ -5,9 +5,14 @@ import type { Bridge, Link } from './bridge';
 import { splitArgs } from './args';
 import { ScriptSettings, store, stored, storedRecord } from './settings.svelte';
 import { RunModel } from '@shared/run-model';
+import { SvelteSet } from 'svelte/reactivity';
 import { raf } from './frame';
 import { ImportCancelled, TraceImportError } from '@shared/trace-import/index';
 import { readTrace } from './read-trace';
+import { keepRun, keptRuns } from './kept-runs';
+
+/** Runs with more spans than this are not kept for after a restart (their events would not fit). */
+const KEEP_SPANS_AT_MOST = 20_000;
 import { toChromeTrace } from '@shared/trace-export';
 
 /** The two chef scenarios are shown together: one look tells concurrency from parallelism. */
@@ -273,7 +278,10 @@ export class AppState {
     model.lastNowUs = batch.nowUs;
     model.lastArrivalMs = performance.now();
     this.changed(model);
-    if (!model.running) this.next();
+    if (!model.running) {
+      void this.keep(model);
+      this.next();
+    }
   }
 
   private pending = false;
@@ -302,6 +310,30 @@ export class AppState {
   private async resync(): Promise<void> {
     const snapshot = await this.bridge.snapshot();
     if (snapshot) this.adopt(snapshot);
+    else if (!this.current) this.restoreKept();
+  }
+
+  /** Runs from before the app (or the engine) restarted: kept in the page's storage, rebuilt from their events. */
+  readonly keptRunIds = new SvelteSet<string>();
+  private restoreKept(): void {
+    for (const snapshot of keptRuns()) {
+      const model = RunModel.fromEvents(snapshot.events, snapshot.seq, snapshot.nowUs);
+      if (!model || model.running) continue;
+      this.keptRunIds.add(model.runId);
+      this.install(model);
+    }
+  }
+
+  /** Keeps a run that has just ended, for after a restart (its events, from the engine's snapshot). */
+  private async keep(model: RunModel): Promise<void> {
+    // A big run would not fit the page's storage anyway: it is not fetched again to find out.
+    if (model.spans.count > KEEP_SPANS_AT_MOST) return;
+    try {
+      const snapshot = await this.bridge.snapshot();
+      if (snapshot && snapshot.runId === model.runId && !snapshot.running) keepRun(model.scenarioId, snapshot);
+    } catch {
+      // Not kept: the run is still on screen, and the engine still has it.
+    }
   }
 
   /** The values the Run button will use for a scenario (a matrix cell: those of its row, kept on its sequential cell). */
@@ -485,10 +517,13 @@ export class AppState {
       const saved: string[] = [];
       for (const model of models) {
         if (!model) continue;
+        // A run kept from before a restart is no longer the engine's: it is written here too.
         const trace =
-          model.source !== null
+          model.source !== null || this.keptRunIds.has(model.runId)
             ? {
-                fileName: `${model.source.file.replace(/(\.json)?(\.gz)?$/i, '')}.trace.json`,
+                fileName: model.source
+                  ? `${model.source.file.replace(/(\.json)?(\.gz)?$/i, '')}.trace.json`
+                  : `${model.scenarioId}-kept.trace.json`,
                 json: JSON.stringify(toChromeTrace(model, model.end?.summary ?? null, 0, model.title)),
               }
             : await this.bridge.exportTrace(model.runId);

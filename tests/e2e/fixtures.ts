@@ -15,10 +15,10 @@ export interface KitchenServer {
 /**
  * Starts browser mode: `npm run web` by default, or a `kitchen` command that serves it (`view FILE`).
  */
-export async function startServer(kitchenArgs: readonly string[] | null = null): Promise<KitchenServer> {
+export async function startServer(kitchenArgs: readonly string[] | null = null, port = 0): Promise<KitchenServer> {
   const args = kitchenArgs
-    ? [resolve('out/main/cli.js'), ...kitchenArgs, '--port', '0', '--no-open']
-    : [resolve('out/main/web.js'), '--port', '0', '--no-open'];
+    ? [resolve('out/main/cli.js'), ...kitchenArgs, '--port', String(port), '--no-open']
+    : [resolve('out/main/web.js'), '--port', String(port), '--no-open'];
   const child = spawn(process.execPath, args, {
     stdio: ['ignore', 'pipe', 'inherit'],
   });

@@ -1,6 +1,7 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import type { Page } from '@playwright/test';
-import { chooseLesson, expect, test } from './fixtures';
+import { createServer, type AddressInfo } from 'node:net';
+import { chooseLesson, expect, startServer, test } from './fixtures';
 
 /** Runs a lesson to its end (its verdict shown). */
 async function runLesson(page: Page, title: RegExp): Promise<void> {
@@ -152,3 +153,44 @@ test('colour vision: the states read apart in greyscale, deuteranopia and protan
     await page.screenshot({ path: `test-results/colour-vision/${name}.png` });
   }
 });
+
+test('a lesson’s run survives a restart of the app: a new engine, the same page storage', async ({ page }) => {
+  // The page's storage is per origin: the second server listens where the first did.
+  const first = await startServer(null, await freePort());
+  try {
+    await page.goto(first.url);
+    await runLesson(page, /Python threads \(the notebook\)/);
+    await expect(page.getByRole('region', { name: 'Timeline' }).getByText('Thread-1 (task1)')).toBeVisible();
+  } finally {
+    first.process.kill('SIGTERM');
+    await new Promise((r) => first.process.once('exit', r));
+  }
+  const port = Number(new URL(first.url).port);
+  const second = await startServer(null, port);
+  try {
+    // A new page load (a new fragment alone would not load the page again).
+    await page.goto('about:blank');
+    await page.goto(second.url);
+    // Nothing has run in this engine: the run on screen is the one kept from before.
+    const timeline = page.getByRole('region', { name: 'Timeline' });
+    await expect(timeline.getByText('Thread-1 (task1)')).toBeVisible();
+    await expect(page.getByRole('combobox', { name: 'Lesson' })).toHaveValue('py-threading');
+    await expect(page.getByRole('region', { name: 'Verdict' })).toContainText('2 threads');
+    // It can still be saved, by the page (the new engine never had it).
+    const download = page.waitForEvent('download');
+    await page.getByRole('button', { name: 'Save trace' }).click();
+    expect((await download).suggestedFilename()).toBe('py-threading-kept.trace.json');
+  } finally {
+    second.process.kill('SIGTERM');
+    await new Promise((r) => second.process.once('exit', r));
+  }
+});
+
+/** A port nothing listens on now. */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((r) => server.close(r));
+  return port;
+}
