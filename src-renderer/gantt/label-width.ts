@@ -45,3 +45,26 @@ export function fitLabels(
   );
   return { columnPx, lines };
 }
+
+/** The label column's widest share of the timeline: the chart keeps the rest. */
+export const LABELS_MAX_SHARE = 0.42;
+
+/**
+ * Fits the lanes' labels as the page draws them (its font, at `rootPx`) into a column of the timeline
+ * `frameWidthPx` wide: names at 1 rem, details at 0.8 rem and never under 16 px.
+ */
+export function measureLabelFit(labels: readonly LabelText[], rootPx: number, frameWidthPx: number): LabelFit {
+  const measure = document.createElement('canvas').getContext('2d');
+  const family = getComputedStyle(document.body).fontFamily || 'system-ui, sans-serif';
+  const width = (font: string) => (text: string) => {
+    if (!measure) return text.length * rootPx * 0.6;
+    measure.font = font;
+    return measure.measureText(text).width;
+  };
+  return fitLabels(labels, width(`650 ${rootPx}px ${family}`), width(`500 ${Math.max(16, rootPx * 0.8)}px ${family}`), {
+    minPx: rootPx * 11,
+    maxPx: Math.max(rootPx * 11, frameWidthPx * LABELS_MAX_SHARE),
+    // Padding both sides, the nested indent, a colour swatch and a little slack for rounding.
+    padPx: rootPx * 2.9,
+  });
+}

@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import type { Page } from '@playwright/test';
-import { expect, test } from './fixtures';
+import { expect, runToVerdict, test } from './fixtures';
 import { LESSONS } from './lesson-list';
 
 /**
@@ -53,10 +53,8 @@ for (const size of SIZES) {
         const dismiss = page.getByRole('button', { name: 'Got it' });
         if (await dismiss.isVisible()) await dismiss.click();
         const verdict = page.getByRole('region', { name: 'Verdict' });
-        await page.getByRole('button', { name: 'Run', exact: true }).click();
         // This run's verdict, not the last one's (the engine shows its last run again to a new page).
-        await expect(verdict).toBeHidden();
-        await expect(verdict).toBeVisible({ timeout: lesson.id === 'matrix' ? 150_000 : 40_000 });
+        await runToVerdict(page, lesson.id === 'matrix' ? 150_000 : 40_000);
         await expect(page.getByRole('button', { name: 'Run', exact: true })).toBeEnabled({ timeout: 150_000 });
         await expect(verdict).toBeInViewport({ ratio: 1 });
         // No sideways scrolling.
@@ -98,8 +96,7 @@ test.describe('the normal layout on small screens', () => {
       if ((await presenter.getAttribute('aria-pressed')) === 'true') await page.keyboard.press('p');
       await expect(presenter).toHaveAttribute('aria-pressed', 'false');
       await page.getByRole('combobox', { name: 'Lesson' }).selectOption('chef-parallel');
-      await page.getByRole('button', { name: 'Run', exact: true }).click();
-      await expect(page.getByRole('region', { name: 'Verdict' })).toBeHidden();
+      await runToVerdict(page);
       await expect(page.getByRole('region', { name: 'Verdict' })).toBeInViewport({ ratio: 1, timeout: 30_000 });
       const overflow = await page.evaluate(
         () => document.documentElement.scrollWidth - document.documentElement.clientWidth,

@@ -1,15 +1,12 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import type { Page } from '@playwright/test';
 import { createServer, type AddressInfo } from 'node:net';
-import { chooseLesson, expect, startServer, test } from './fixtures';
+import { chooseLesson, expect, runToVerdict, startServer, test } from './fixtures';
 
 /** Runs a lesson to its end (its verdict shown). */
 async function runLesson(page: Page, title: RegExp): Promise<void> {
   await chooseLesson(page, title);
-  const verdict = page.getByRole('region', { name: 'Verdict' });
-  await page.getByRole('button', { name: 'Run', exact: true }).click();
-  await expect(verdict).toBeHidden();
-  await expect(verdict).toBeVisible({ timeout: 40_000 });
+  await runToVerdict(page);
 }
 
 test.use({ viewport: { width: 1280, height: 800 } });
