@@ -1,5 +1,5 @@
 import { NOTEBOOK_SECTIONS, type ScenarioInfo } from '@protocol/scenarios';
-import { MATRIX } from './app.svelte';
+import { MATRIX, type AppState } from './app.svelte';
 import { withSpeedups, type MatrixCell } from '@shared/matrix';
 import type { RunModel } from '@shared/run-model';
 
@@ -40,4 +40,27 @@ export function lessonSections(
       });
     return { n, title, lessons };
   }).filter((s) => s.lessons.length > 0);
+}
+
+/** What a lesson list (the side panel's, or the top bar's switcher) shows and does. */
+export interface LessonChoice {
+  readonly scenarios: readonly ScenarioInfo[];
+  readonly selected: string;
+  readonly disabled: boolean;
+  /** Why Python lessons cannot run, or null when they can. */
+  readonly pythonProblem: string | null;
+  readonly onSelect: (id: string) => void;
+}
+
+/** The app's lessons and the selected one, for either list (null before the engine said hello). */
+export function lessonChoice(app: AppState): LessonChoice | null {
+  return app.hello
+    ? {
+        scenarios: app.hello.scenarios,
+        selected: app.selectedId,
+        disabled: app.running,
+        pythonProblem: app.python?.problem ?? null,
+        onSelect: (id) => app.select(id),
+      }
+    : null;
 }
