@@ -91,7 +91,7 @@ export async function chooseLesson(page: Page, name: RegExp): Promise<void> {
  * Presses Run and waits for this run's verdict: a page opened on a server that ran the lesson before
  * shows that run's verdict at first, so the verdict must go (however briefly) and come back.
  */
-export async function runToVerdict(page: Page, timeout = 40_000): Promise<void> {
+export async function runToVerdict(page: Page, timeout = 40_000, button = 'Run'): Promise<void> {
   await page.evaluate(() => {
     const w = window as unknown as { verdictGone?: boolean };
     const present = () => document.querySelector('section.verdict-bar') !== null;
@@ -102,7 +102,7 @@ export async function runToVerdict(page: Page, timeout = 40_000): Promise<void> 
       observer.disconnect();
     }).observe(document.body, { childList: true, subtree: true });
   });
-  await page.getByRole('button', { name: 'Run', exact: true }).click();
+  await page.getByRole('button', { name: button, exact: true }).click();
   await page.waitForFunction(() => (window as unknown as { verdictGone?: boolean }).verdictGone === true, null, {
     timeout,
   });

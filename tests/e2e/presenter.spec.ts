@@ -54,9 +54,17 @@ for (const size of SIZES) {
         if (await dismiss.isVisible()) await dismiss.click();
         const verdict = page.getByRole('region', { name: 'Verdict' });
         // This run's verdict, not the last one's (the engine shows its last run again to a new page).
-        await runToVerdict(page, lesson.id === 'matrix' ? 150_000 : 40_000);
+        // The chef pair runs together: both cooks on one axis, as a teacher shows them.
+        await runToVerdict(
+          page,
+          lesson.id === 'matrix' ? 150_000 : 40_000,
+          lesson.id === 'chef-parallel' ? 'Run both cooks' : 'Run',
+        );
         await expect(page.getByRole('button', { name: 'Run', exact: true })).toBeEnabled({ timeout: 150_000 });
         await expect(verdict).toBeInViewport({ ratio: 1 });
+        // The chef pair: both verdicts, each named.
+        if (lesson.id === 'chef-parallel')
+          await expect(verdict).toContainText(/One cook: concurrency.*Cook and assistant: \S/s);
         // No sideways scrolling.
         const overflow = await page.evaluate(
           () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
