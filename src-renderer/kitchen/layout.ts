@@ -2,7 +2,7 @@ import type { Scene } from './scene';
 
 /** A station's size in the kitchen's drawing units (its text is sized in the same units). */
 export const STATION_W = 220;
-export const STATION_H = 262;
+export const STATION_H = 300;
 /** Above each line of stations: a band for the kitchens' names. */
 export const NAME_BAND = 26;
 /** The gap between two kitchens (processes) on a line. */
@@ -67,4 +67,36 @@ export function lineUnitsFor(boxWidthPx: number, shown: number, rooms: number): 
   const fit = Math.max(1, Math.floor(boxWidthPx / (STATION_W * MIN_SCALE)));
   const perLine = Math.min(Math.max(1, shown), fit);
   return perLine * STATION_W + (perLine >= shown ? Math.max(0, rooms - 1) * ROOM_GAP : 0);
+}
+
+/**
+ * Breaks a station's words into at most `maxLines` lines of about `perLine` characters, at spaces (a
+ * word longer than a line is split). Only what still does not fit is cut, with an ellipsis at the end
+ * of the last line (the whole text stays in the station's tooltip).
+ */
+export function wrapLines(text: string, perLine: number, maxLines: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    let rest = word;
+    while (rest.length > 0) {
+      const joined = line ? `${line} ${rest}` : rest;
+      if (joined.length <= perLine) {
+        line = joined;
+        rest = '';
+      } else if (line) {
+        lines.push(line);
+        line = '';
+      } else {
+        lines.push(rest.slice(0, perLine));
+        rest = rest.slice(perLine);
+      }
+    }
+  }
+  if (line) lines.push(line);
+  if (lines.length <= maxLines) return lines;
+  const kept = lines.slice(0, maxLines);
+  const last = kept[maxLines - 1];
+  kept[maxLines - 1] = `${last.length >= perLine ? last.slice(0, perLine - 1) : last}…`;
+  return kept;
 }

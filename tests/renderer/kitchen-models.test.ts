@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import type { EngineEvent, LaneKind, SpanState } from '../../src-main/protocol/events';
 import type { RunId, ScenarioId } from '../../src-main/protocol/ids';
-import { layoutKitchen, lineUnitsFor, MAX_STATIONS, STATION_W } from '../../src-renderer/kitchen/layout';
+import { layoutKitchen, lineUnitsFor, MAX_STATIONS, STATION_W, wrapLines } from '../../src-renderer/kitchen/layout';
 import { sceneAt, stationCaption } from '../../src-renderer/kitchen/scene';
 import { RunModel } from '../../src-shared/run-model';
 import { id, lane } from './fixtures';
@@ -151,5 +151,15 @@ describe('the kitchen shows the model', () => {
     for (const p of layout.parts)
       for (const q of layout.parts)
         if (p !== q && p.y === q.y) expect(p.x + p.width <= q.x || q.x + q.width <= p.x).toBe(true);
+  });
+});
+
+describe('station words', () => {
+  test('wrap at spaces onto two lines; only what still does not fit is cut, at the end', () => {
+    expect(wrapLines('Worker-1', 20, 2)).toEqual(['Worker-1']);
+    expect(wrapLines('ThreadPoolExecutor-0_0 (pid 4242)', 20, 2)).toEqual(['ThreadPoolExecutor-0', '_0 (pid 4242)']);
+    expect(wrapLines('await a future (gather, wait_for)', 26, 2)).toEqual(['await a future (gather,', 'wait_for)']);
+    expect(wrapLines('one two three four five six seven eight nine ten', 12, 2)).toEqual(['one two', 'three four…']);
+    expect(wrapLines('', 20, 2)).toEqual([]);
   });
 });
