@@ -66,6 +66,9 @@ export { expect } from '@playwright/test';
 /** Opens every section of the lesson list (the selected lesson's is open already). */
 export async function openAllSections(page: Page): Promise<void> {
   const picker = page.getByRole('group', { name: /Lessons, by the notebook/ });
+  // The list appears once the engine has said hello: on a fresh server that can be after the page has
+  // loaded, and counting closed sections before then would find none and open nothing.
+  await picker.waitFor();
   const closed = picker.locator('button[aria-expanded="false"]');
   while ((await closed.count()) > 0) await closed.first().click();
 }
@@ -76,6 +79,11 @@ export async function openAllSections(page: Page): Promise<void> {
  */
 export async function chooseLesson(page: Page, name: RegExp): Promise<void> {
   const switcher = page.getByRole('combobox', { name: 'Lesson' });
+  // Either list appears once the engine has said hello (which can be after the page has loaded).
+  await switcher
+    .or(page.getByRole('group', { name: /Lessons, by the notebook/ }))
+    .first()
+    .waitFor();
   if (await switcher.isVisible()) {
     const labels = await switcher.locator('option').allTextContents();
     const label = labels.map((l) => l.trim()).find((l) => name.test(l));
