@@ -7,9 +7,20 @@ import { RunModel } from '../../src-shared/run-model';
 import type { EngineEvent, VerdictRule } from '../../src-main/protocol/events';
 import { makeEngine, runToEnd } from '../engine/helpers';
 
-/** A run recorded with the engine (tests/engine/fixtures/verdicts), as the page would hold it. */
-function recorded(rule: VerdictRule): { kinds: AnnotationKind[]; texts: string[] } {
-  const file = resolve(import.meta.dirname, '../engine/fixtures/verdicts', `${rule}.events.jsonl.gz`);
+/**
+ * A run recorded with the engine (`kitchen run … --events`), as the page would hold it: a verdict's
+ * (tests/engine/fixtures/verdicts), or one of this file's own (fixtures/).
+ */
+function recorded(rule: VerdictRule | 'pool-imbalance'): {
+  kinds: AnnotationKind[];
+  texts: string[];
+  model: RunModel;
+  found: ReturnType<typeof annotationsOf>;
+} {
+  const file =
+    rule === 'pool-imbalance'
+      ? resolve(import.meta.dirname, 'fixtures', `${rule}.events.jsonl.gz`)
+      : resolve(import.meta.dirname, '../engine/fixtures/verdicts', `${rule}.events.jsonl.gz`);
   const events = gunzipSync(readFileSync(file))
     .toString('utf8')
     .trim()
@@ -22,7 +33,7 @@ function recorded(rule: VerdictRule): { kinds: AnnotationKind[]; texts: string[]
     // Each label points at an instant inside its lane's life.
     expect(a.atUs).toBeGreaterThanOrEqual(model.lanes[a.laneId].info.spawnedUs);
   }
-  return { kinds: found.map((a) => a.kind), texts: found.map((a) => a.text) };
+  return { kinds: found.map((a) => a.kind), texts: found.map((a) => a.text), model, found };
 }
 
 /** The chart's labels come from the run's evidence: each pattern is pointed at, and only where it is. */
@@ -38,6 +49,15 @@ describe('annotations on the chart, from recorded runs (the verdict rules they s
     expect(kinds).toContain('loop-blocked');
     expect(kinds).not.toContain('gil-handover');
     expect(texts.join()).toMatch(/holds the event loop \d+ ms: \d+ tasks? ready, waiting/);
+  });
+
+  test('three equal jobs on a pool of two processes: the worker that did two finishes long after', () => {
+    // Recorded on an idle 2-core machine: live, how late it finishes depends on what else the machine
+    // runs (under load the two workers' single jobs stretch, and the gap can fall under the threshold).
+    const { found, model } = recorded('pool-imbalance');
+    const late = found.find((a) => a.kind === 'imbalance');
+    expect(late?.text).toMatch(/^finished its work \d+ ms after the others$/);
+    expect(model.lanes[late!.laneId].info.name).toMatch(/^ForkProcess-\d$/);
   });
 
   test('lanes taking turns for the cores; nothing of the kind where waits overlapped', () => {
@@ -56,11 +76,9 @@ describe('annotations that are plain measurements, from real runs', () => {
     expect(startUp?.text).toMatch(/^process start-up \d+ ms$/);
   });
 
-  test('three equal jobs on a pool of two processes: the one that did two finishes long after', async () => {
+  test('two equal jobs on a pool of two processes: neither is said to finish late', async () => {
     if (engine.cores < 2) return;
-    const { run, summary } = await runToEnd(engine, 'matrix-cpu-processes', { jobs: 3, size: 80 });
-    const late = annotationsOf(run.model!, summary).find((a) => a.kind === 'imbalance');
-    expect(late?.text).toMatch(/^finished its work \d+ ms after the others$/);
-    expect(run.model!.lanes[late!.laneId].info.name).toMatch(/^ForkProcess-\d$/);
+    const { run, summary } = await runToEnd(engine, 'matrix-cpu-processes', { jobs: 2, size: 80 });
+    expect(annotationsOf(run.model!, summary).map((a) => a.kind)).not.toContain('imbalance');
   });
 });
