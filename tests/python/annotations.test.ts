@@ -52,8 +52,9 @@ describe('annotations on the chart, from recorded runs (the verdict rules they s
   });
 
   test('three equal jobs on a pool of two processes: the worker that did two finishes long after', () => {
-    // Recorded on an idle 2-core machine: live, how late it finishes depends on what else the machine
-    // runs (under load the two workers' single jobs stretch, and the gap can fall under the threshold).
+    // Recorded on an idle 2-core machine. Live, how late a worker finishes depends on what else the
+    // machine runs: under load a single job stretches past the gap, and two equal jobs can end far apart
+    // (both happened in CI), so only a recorded run says what the rule must find.
     const { found, model } = recorded('pool-imbalance');
     const late = found.find((a) => a.kind === 'imbalance');
     expect(late?.text).toMatch(/^finished its work \d+ ms after the others$/);
@@ -74,11 +75,5 @@ describe('annotations that are plain measurements, from real runs', () => {
     const { run, summary } = await runToEnd(engine, 'node-processes', { work: 50, waitMs: 50 });
     const startUp = annotationsOf(run.model!, summary).find((a) => a.kind === 'start-up');
     expect(startUp?.text).toMatch(/^process start-up \d+ ms$/);
-  });
-
-  test('two equal jobs on a pool of two processes: neither is said to finish late', async () => {
-    if (engine.cores < 2) return;
-    const { run, summary } = await runToEnd(engine, 'matrix-cpu-processes', { jobs: 2, size: 80 });
-    expect(annotationsOf(run.model!, summary).map((a) => a.kind)).not.toContain('imbalance');
   });
 });
