@@ -6,7 +6,8 @@ import { drawLabels, placeLabels, type WantedLabel } from './annotate';
 import type { BarMetrics, Paint, SpanStyle } from './draw';
 import { drawChartFrame, type ChartFrame } from './frame-draw';
 import type { Row } from './rows';
-import { SVG_PATTERN_DEFS, SVG_PATTERNS, SvgRecorder, xml } from './svg-chart';
+import { SVG_PATTERN_DEFS, SVG_PATTERNS, SvgRecorder, xml } from './svg-recorder';
+import { textMeasurer } from './text-width';
 
 /** What the chart alone is drawn from when saved as SVG: the chart's own layout, scale and style. */
 export interface ChartPicture {
@@ -37,12 +38,7 @@ const AXIS_PX = 30;
  * lane's bars, drawn by the same functions as the canvas (through SvgRecorder).
  */
 export function chartSvg(p: ChartPicture): string {
-  const measureCanvas = document.createElement('canvas').getContext('2d');
-  const measure = (font: string, text: string): number => {
-    if (!measureCanvas) return text.length * 7;
-    measureCanvas.font = font;
-    return measureCanvas.measureText(text).width;
-  };
+  const measure = textMeasurer();
   const width = p.labelsPx + p.plotPx;
   const top = TITLE_PX + LEGEND_PX + AXIS_PX;
   const height = top + p.heightPx;

@@ -1,3 +1,5 @@
+import { textMeasurer } from './text-width';
+
 /**
  * How wide the timeline's label column is, and how many lines a label may need: wide enough for the
  * longest lane name and its details where the chart can spare it, else as wide as it may be with the
@@ -54,13 +56,9 @@ export const LABELS_MAX_SHARE = 0.42;
  * `frameWidthPx` wide: names at 1 rem, details at 0.8 rem and never under 16 px.
  */
 export function measureLabelFit(labels: readonly LabelText[], rootPx: number, frameWidthPx: number): LabelFit {
-  const measure = document.createElement('canvas').getContext('2d');
+  const measure = textMeasurer();
   const family = getComputedStyle(document.body).fontFamily || 'system-ui, sans-serif';
-  const width = (font: string) => (text: string) => {
-    if (!measure) return text.length * rootPx * 0.6;
-    measure.font = font;
-    return measure.measureText(text).width;
-  };
+  const width = (font: string) => (text: string) => measure(font, text);
   return fitLabels(labels, width(`650 ${rootPx}px ${family}`), width(`500 ${Math.max(16, rootPx * 0.8)}px ${family}`), {
     minPx: rootPx * 11,
     maxPx: Math.max(rootPx * 11, frameWidthPx * LABELS_MAX_SHARE),

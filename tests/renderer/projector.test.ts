@@ -5,7 +5,7 @@ import { drawLane, type SpanStyle } from '../../src-renderer/gantt/draw';
 import { moveFocus } from '../../src-renderer/gantt/explore';
 import { fitLabels } from '../../src-renderer/gantt/label-width';
 import { layoutRows } from '../../src-renderer/gantt/rows';
-import { SvgRecorder } from '../../src-renderer/gantt/svg-chart';
+import { SvgRecorder } from '../../src-renderer/gantt/svg-recorder';
 import { imageName } from '../../src-renderer/lib/save-image';
 import { EXECUTING_INDICES, OUTLINED_INDICES, STATE_COLORS, STATE_STYLES } from '../../src-renderer/lib/states';
 import { id, lane, modelOf } from './fixtures';
